@@ -1,0 +1,1 @@
+"""zhaocai (招采): electronic tendering and public-resource trading."""

@@ -1,0 +1,68 @@
+"""Unit of work: owns one database transaction; collects work to do only after it commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from zhaocai.core.clock import Clock
+
+
+class UnitOfWork:
+    """`with uow:` opens a transaction; `uow.commit()` commits it; leaving without commit rolls back.
+
+    Callbacks registered with `after_commit` run once the commit has succeeded (notifications are sent
+    there, never inside the transaction).
+    """
+
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self.engine = engine
+        self.clock = clock
+        self._conn: Connection | None = None
+        self._after_commit: list[Callable[[], Any]] = []
+
+    @property
+    def conn(self) -> Connection:
+        if self._conn is None:
+            raise RuntimeError("unit of work used outside `with`")
+        return self._conn
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def __enter__(self) -> UnitOfWork:
+        if self._conn is not None:
+            raise RuntimeError("unit of work is not re-entrant")
+        self._conn = self.engine.connect()
+        self._conn.begin()
+        self._after_commit = []
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            if conn.in_transaction():
+                conn.rollback()
+        finally:
+            conn.close()
+
+    def commit(self) -> None:
+        self.conn.commit()
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
+
+    def rollback(self) -> None:
+        self.conn.rollback()
+        self._after_commit = []
+
+    def after_commit(self, callback: Callable[[], Any]) -> None:
+        self._after_commit.append(callback)
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]

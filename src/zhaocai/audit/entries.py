@@ -1,0 +1,74 @@
+"""Writing audit entries. Each entry is a row in the acting use case's own transaction (DESIGN principle 5);
+the sequencer later integrates committed rows into the Merkle log.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert
+
+from zhaocai.adapters.db.tables.audit import audit_entries
+from zhaocai.core.actor import Actor
+from zhaocai.core.canonical import canonical_json
+from zhaocai.core.ids import new_id
+
+# The fields that make up a leaf, in the order they are hashed. Changing this list changes every leaf hash:
+# it is part of the log format documented in docs/audit.md.
+LEAF_FIELDS = (
+    "entry_id",
+    "occurred_at",
+    "user_id",
+    "org_id",
+    "cert_serial",
+    "client_ip",
+    "auth_method",
+    "action",
+    "object_type",
+    "object_id",
+    "outcome",
+    "reason",
+    "payload_hash",
+)
+
+
+def record_entry(
+    conn: Connection,
+    *,
+    occurred_at: datetime,
+    actor: Actor,
+    action: str,
+    outcome: str,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    reason: str | None = None,
+    payload_hash: str | None = None,
+) -> str:
+    """Insert one entry in the caller's transaction and return its id (the id receipts name)."""
+    entry_id = new_id()
+    conn.execute(
+        insert(audit_entries).values(
+            entry_id=entry_id,
+            occurred_at=occurred_at,
+            user_id=actor.user_id,
+            org_id=actor.org_id,
+            cert_serial=actor.cert_serial,
+            client_ip=actor.ip,
+            auth_method=actor.auth_method,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            outcome=outcome,
+            reason=reason,
+            payload_hash=payload_hash or actor.payload_hash,
+        )
+    )
+    return entry_id
+
+
+def leaf_bytes(row: Any) -> bytes:
+    """The bytes a leaf hashes: canonical JSON of the entry's fields (not its position in the log)."""
+    mapping = row._mapping if hasattr(row, "_mapping") else row
+    values = {name: mapping[name] for name in LEAF_FIELDS}
+    return canonical_json(values)

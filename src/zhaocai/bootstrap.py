@@ -1,0 +1,38 @@
+"""Composition root: the only place that picks adapters from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from zhaocai.adapters.db.engine import make_engine
+from zhaocai.adapters.db.uow import UnitOfWork
+from zhaocai.config import Settings
+from zhaocai.core.clock import AcceleratedClock, Clock, RealClock
+
+
+def make_clock(settings: Settings) -> Clock:
+    if settings.clock_mode == "accelerated":
+        return AcceleratedClock(settings.clock_factor)
+    return RealClock()
+
+
+@dataclass
+class Container:
+    settings: Settings
+    clock: Clock
+    engine: Engine
+    extras: dict[str, object] = field(default_factory=dict)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.engine, self.clock)
+
+
+def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Container:
+    settings = settings or Settings()
+    return Container(
+        settings=settings,
+        clock=clock or make_clock(settings),
+        engine=make_engine(settings.effective_database_url),
+    )
