@@ -10,6 +10,7 @@ from zhaocai.adapters.db.engine import make_engine
 from zhaocai.adapters.db.uow import UnitOfWork
 from zhaocai.config import Settings
 from zhaocai.core.clock import AcceleratedClock, Clock, RealClock
+from zhaocai.web.client_ip import Network, parse_networks
 
 
 def make_clock(settings: Settings) -> Clock:
@@ -23,6 +24,7 @@ class Container:
     settings: Settings
     clock: Clock
     engine: Engine
+    trusted_proxies: list[Network] = field(default_factory=list)
     extras: dict[str, object] = field(default_factory=dict)
 
     def uow(self) -> UnitOfWork:
@@ -35,4 +37,5 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         settings=settings,
         clock=clock or make_clock(settings),
         engine=make_engine(settings.effective_database_url),
+        trusted_proxies=parse_networks(settings.trusted_proxies),
     )

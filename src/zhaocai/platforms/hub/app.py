@@ -1,0 +1,11 @@
+"""The hub platform's routers. Nothing domain-specific lives here; each router belongs to its domain."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from zhaocai.web.meta_api import router as meta_router
+
+
+def routers() -> list[APIRouter]:
+    return [meta_router]
