@@ -24,6 +24,25 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
     console.print(f"[green]database at {revision}[/green]: {container.settings.effective_database_url}")
 
 
+@app.command()
+def serve(
+    role: str = typer.Option("trading", help="trading | hub | supervision"),
+    host: str = typer.Option("127.0.0.1"),
+    port: int = typer.Option(8000),
+    workers: int = typer.Option(1, help="uvicorn worker processes"),
+) -> None:
+    """Run one platform's web service."""
+    import os
+
+    import uvicorn
+
+    if role not in ("trading", "hub", "supervision"):
+        raise typer.BadParameter("role must be trading, hub or supervision", param_hint="--role")
+    os.environ["ZHAOCAI_ROLE"] = role
+    console.print(f"[bold]zhaocai {role}[/bold] on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)")
+    uvicorn.run("zhaocai.platforms.asgi:app", host=host, port=port, workers=workers, log_level="info")
+
+
 def main() -> None:
     app()
 
