@@ -7,10 +7,12 @@ from rich.console import Console
 
 from zhaocai.bootstrap import build
 from zhaocai.config import Settings
+from zhaocai.rules.cli import app as rules_app
 
 app = typer.Typer(help="招采 zhaocai: electronic tendering and public-resource trading", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(rules_app, name="rules")
 console = Console()
 
 
