@@ -15,6 +15,10 @@ class InvalidSignatureError(Exception):
     """A signature did not verify."""
 
 
+class KeyUnwrapError(Exception):
+    """A wrapped key could not be unwrapped (wrong recipient key, or the ciphertext was altered)."""
+
+
 class Hasher(Protocol):
     def update(self, data: bytes) -> None: ...
     def digest(self) -> bytes: ...
@@ -41,10 +45,22 @@ class SigningKey(Protocol):
     def private_pkcs8_der(self) -> bytes: ...
 
 
+class KeyWrap(Protocol):
+    """Encrypts a short content key (16-64 bytes) to a recipient's public key (its encryption certificate's key)."""
+
+    algorithm: str  # "sm2-encrypt" (GM/T 0009 DER) | "hpke-p256-sha256-aes256gcm"
+
+    def wrap(self, recipient_spki_der: bytes, content_key: bytes) -> bytes: ...
+
+    def unwrap(self, recipient_pkcs8_der: bytes, wrapped: bytes) -> bytes:
+        """The content key; raise KeyUnwrapError if `wrapped` was not made for this key or was altered."""
+
+
 class Suite(Protocol):
     name: str  # "gm" | "std"
     hash_name: str  # "sm3" | "sha256"
     signature_algorithm: str
+    key_wrap: KeyWrap
 
     def hash(self, data: bytes) -> bytes: ...
 
