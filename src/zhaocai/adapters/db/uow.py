@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine
 
 from zhaocai.core.clock import Clock
+
+if TYPE_CHECKING:
+    from zhaocai.notifications.ports import EmailSender
 
 
 class UnitOfWork:
@@ -17,9 +20,10 @@ class UnitOfWork:
     there, never inside the transaction).
     """
 
-    def __init__(self, engine: Engine, clock: Clock) -> None:
+    def __init__(self, engine: Engine, clock: Clock, *, email_sender: EmailSender | None = None) -> None:
         self.engine = engine
         self.clock = clock
+        self.email_sender = email_sender
         self._conn: Connection | None = None
         self._after_commit: list[Callable[[], Any]] = []
 

@@ -1,6 +1,10 @@
 """All tables. Each domain keeps its tables in its own module here; importing this package registers them all."""
 
-from zhaocai.adapters.db.tables import audit  # noqa: F401
+from zhaocai.adapters.db.tables import (
+    audit,  # noqa: F401
+    identity,  # noqa: F401
+    notifications,  # noqa: F401
+)
 from zhaocai.adapters.db.tables.base import metadata
 
 __all__ = ["metadata"]

@@ -1,0 +1,142 @@
+"""Blobs in a local directory: `<root>/ab/cd/abcd…`, written durably (DESIGN principle 5, security.md §5).
+
+Write protocol: stream into a temp file under `<root>/tmp` (same filesystem, so the rename is atomic), fsync it,
+rename it to its content-addressed name, fsync the directory and any directories just created. A crash leaves
+at most a temp file, which `remove_stale_uploads` deletes; a name under `ab/cd/` is always a complete blob.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+from zhaocai.adapters.blob.base import BlobStoreBase
+from zhaocai.adapters.blob.port import BlobNotFound, BlobRef, BlobSource, check_key, is_key
+from zhaocai.adapters.blob.streaming import ContentDigest, iter_source
+
+_FANOUT_DIR = frozenset("0123456789abcdef")
+BLOB_MODE = 0o440  # immutable: nobody writes a stored blob in place
+
+
+class LocalBlobStore(BlobStoreBase):
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        self.temp_dir = self.root / "tmp"
+        _make_dirs(self.temp_dir)
+
+    def path_for(self, key: str) -> Path:
+        check_key(key)
+        return self.root / key[:2] / key[2:4] / key
+
+    def put_stream(self, source: BlobSource, *, max_bytes: int | None = None) -> BlobRef:
+        digest = ContentDigest(max_bytes)
+        fd, temp_name = tempfile.mkstemp(dir=self.temp_dir, prefix="put-", suffix=".part")
+        temp_path = Path(temp_name)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in iter_source(source):
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            ref = digest.ref()
+            final = self.path_for(ref.key)
+            if _is_file_of_size(final, ref.size):
+                temp_path.unlink()
+                return ref
+            # A same-named file of the wrong size is a truncated leftover of an earlier failure: replace it.
+            os.chmod(temp_path, BLOB_MODE)
+            _make_dirs(final.parent)
+            os.replace(temp_path, final)
+            _fsync_dir(final.parent)
+            return ref
+        except BaseException:
+            temp_path.unlink(missing_ok=True)
+            raise
+
+    def open(self, key: str) -> BinaryIO:
+        try:
+            return self.path_for(key).open("rb")
+        except FileNotFoundError:
+            raise BlobNotFound(f"blob {key} not found", field="key") from None
+
+    def exists(self, key: str) -> bool:
+        return self.path_for(key).is_file()
+
+    def size(self, key: str) -> int:
+        try:
+            return self.path_for(key).stat().st_size
+        except FileNotFoundError:
+            raise BlobNotFound(f"blob {key} not found", field="key") from None
+
+    def delete(self, key: str) -> bool:
+        path = self.path_for(key)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        _fsync_dir(path.parent)
+        return True
+
+    def iter_keys(self) -> Iterator[str]:
+        for first in _fanout_dirs(self.root):
+            for second in _fanout_dirs(first):
+                for entry in sorted(os.scandir(second), key=lambda e: e.name):
+                    name = entry.name
+                    if entry.is_file() and is_key(name) and name.startswith(first.name + second.name):
+                        yield name
+
+    def remove_stale_uploads(self, *, older_than: timedelta = timedelta(hours=1)) -> int:
+        cutoff = time.time() - older_than.total_seconds()
+        removed = 0
+        for entry in os.scandir(self.temp_dir):
+            if entry.is_file() and entry.stat().st_mtime <= cutoff:
+                Path(entry.path).unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    def temp_files(self) -> list[Path]:
+        """Files in the temp directory (for checkers and tests: none should outlive a write)."""
+        return sorted(self.temp_dir.iterdir())
+
+
+def _is_file_of_size(path: Path, size: int) -> bool:
+    try:
+        return path.stat().st_size == size
+    except FileNotFoundError:
+        return False
+
+
+def _fanout_dirs(parent: Path) -> list[Path]:
+    return sorted(
+        Path(entry.path)
+        for entry in os.scandir(parent)
+        if entry.is_dir() and len(entry.name) == 2 and set(entry.name) <= _FANOUT_DIR
+    )
+
+
+def _make_dirs(path: Path) -> None:
+    """mkdir -p, then fsync the parent of every directory created so the new entries survive a crash."""
+    missing = []
+    current = path
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for directory in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # a concurrent writer made it first
+            directory.mkdir()
+        _fsync_dir(directory.parent)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
