@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import Engine
 
@@ -12,9 +13,16 @@ from zhaocai.adapters.db.engine import make_engine
 from zhaocai.adapters.db.uow import UnitOfWork
 from zhaocai.config import Settings
 from zhaocai.core.clock import AcceleratedClock, Clock, RealClock
+from zhaocai.core.errors import DomainError
+from zhaocai.crypto.keyring import Keyring
 from zhaocai.notifications.factory import email_sender_from_settings
 from zhaocai.notifications.ports import EmailSender
 from zhaocai.web.client_ip import Network, parse_networks
+
+
+class KeysLocked(DomainError):
+    status = 503
+    code = "keys_locked"
 
 
 def make_clock(settings: Settings) -> Clock:
@@ -32,6 +40,17 @@ class Container:
     email_sender: EmailSender
     trusted_proxies: list[Network] = field(default_factory=list)
     extras: dict[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def keyring(self) -> Keyring:
+        """The platform's signing keys, unlocked on first use (the passphrase never lives in the repository)."""
+        passphrase = self.settings.passphrase()
+        if passphrase is None:
+            raise KeysLocked(
+                "the platform's keys are locked: set ZHAOCAI_KEY_PASSPHRASE or ZHAOCAI_KEY_PASSPHRASE_FILE",
+                field="key_passphrase",
+            )
+        return Keyring.open(self.settings.effective_keys_dir, passphrase, clock=self.clock)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.clock, email_sender=self.email_sender)

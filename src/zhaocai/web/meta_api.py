@@ -1,6 +1,8 @@
-"""Endpoints every platform serves: health and identity of the platform."""
+"""Endpoints every platform serves: health, and the platform's public keys at a well-known URL."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter
 
@@ -17,4 +19,15 @@ def health(container: ContainerDep) -> dict[str, str]:
         "role": settings.role,
         "platform_code": settings.platform_code,
         "suite": settings.crypto_suite,
+    }
+
+
+@router.get("/.well-known/zhaocai-keys.json")
+def public_keys(container: ContainerDep) -> dict[str, Any]:
+    """Every signing key the platform has held (retired ones too, so old signatures and checkpoints still verify)."""
+    settings = container.settings
+    return {
+        "platform_code": settings.platform_code,
+        "platform_name": settings.platform_name,
+        "keys": container.keyring.public_keys(),
     }
