@@ -5,14 +5,20 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
+from zhaocai.adapters.blob.cli import app as blobs_app
 from zhaocai.bootstrap import build
 from zhaocai.config import Settings
+from zhaocai.crypto.ca_cli import app as ca_app
+from zhaocai.notifications.cli import app as notifications_app
 from zhaocai.rules.cli import app as rules_app
 
 app = typer.Typer(help="招采 zhaocai: electronic tendering and public-resource trading", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(rules_app, name="rules")
+app.add_typer(blobs_app, name="blobs")
+app.add_typer(ca_app, name="ca")
+app.add_typer(notifications_app, name="notifications")
 console = Console()
 
 
