@@ -9,6 +9,7 @@ from zhaocai.adapters.blob.cli import app as blobs_app
 from zhaocai.bootstrap import build
 from zhaocai.config import Settings
 from zhaocai.crypto.ca_cli import app as ca_app
+from zhaocai.identity.cli import app as users_app
 from zhaocai.notifications.cli import app as notifications_app
 from zhaocai.rules.cli import app as rules_app
 
@@ -18,6 +19,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(rules_app, name="rules")
 app.add_typer(blobs_app, name="blobs")
 app.add_typer(ca_app, name="ca")
+app.add_typer(users_app, name="users")
 app.add_typer(notifications_app, name="notifications")
 console = Console()
 

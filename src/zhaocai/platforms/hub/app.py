@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from zhaocai.identity.api import router as identity_router
 from zhaocai.web.meta_api import router as meta_router
 
 
 def routers() -> list[APIRouter]:
-    return [meta_router]
+    return [meta_router, identity_router]
