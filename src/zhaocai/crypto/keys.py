@@ -53,13 +53,28 @@ def load_signing_key(algorithm: str, pkcs8_der: bytes) -> SigningKey:
 
 def spki_algorithm(spki_der: bytes) -> str:
     """The algorithm name of a SubjectPublicKeyInfo, or UnsupportedKeyError."""
+    return _algorithm_of(asn1_keys.PublicKeyInfo, spki_der, "SubjectPublicKeyInfo")
+
+
+def pkcs8_algorithm(pkcs8_der: bytes) -> str:
+    """The algorithm name of a PKCS#8 PrivateKeyInfo, or UnsupportedKeyError."""
+    return _algorithm_of(asn1_keys.PrivateKeyInfo, pkcs8_der, "PKCS#8 PrivateKeyInfo")
+
+
+def load_private_key(pkcs8_der: bytes) -> SigningKey:
+    """A signing key from PKCS#8 DER, whatever its algorithm (as a CA or bidder tool writes it)."""
+    return load_signing_key(pkcs8_algorithm(pkcs8_der), pkcs8_der)
+
+
+def _algorithm_of(structure: type, der: bytes, what: str) -> str:
     try:
-        info = asn1_keys.PublicKeyInfo.load(spki_der, strict=True)
-        oid = info["algorithm"]["algorithm"].dotted
-        parameters = info["algorithm"]["parameters"]
+        info = structure.load(der, strict=True)
+        algorithm = info["algorithm"] if "algorithm" in info else info["private_key_algorithm"]
+        oid = algorithm["algorithm"].dotted
+        parameters = algorithm["parameters"]
         curve = parameters.chosen.dotted if oid == _EC_PUBLIC_KEY_OID and parameters.name == "named" else None
     except (ValueError, TypeError, KeyError) as exc:
-        raise UnsupportedKeyError("not a DER SubjectPublicKeyInfo") from exc
+        raise UnsupportedKeyError(f"not a DER {what}") from exc
     if oid == _ED25519_OID:
         return ED25519
     if curve in _CURVE_ALGORITHMS:

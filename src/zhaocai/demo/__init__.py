@@ -1,0 +1,1 @@
+"""`make demo`: a platform on the embedded defaults, seeded with demo subjects, users, CAs and certificates."""
