@@ -1,0 +1,147 @@
+"""The tender procedure, pure (DESIGN principles 1–2; docs/procedure.md): projects, tenders and lots, the
+must-tender check, the procedure table with its guards and time events, notices and bid bonds.
+
+No I/O, no clock: every time comes in on an Event or as `now`. Every number comes from the rules table.
+"""
+
+from zhaocai.tendering.model.bond import (
+    BondForm,
+    BondPayment,
+    RefundDue,
+    bond_covers,
+    check_bond_amount,
+    check_bond_payment,
+    refund_due_after_withdrawal,
+    refund_overdue,
+)
+from zhaocai.tendering.model.docs import generated_block, updated_doc
+from zhaocai.tendering.model.guards import Guard
+from zhaocai.tendering.model.machine import (
+    PREVIOUS,
+    PROCEDURE,
+    TERMINAL,
+    ProcedureTable,
+    Transition,
+    as_rows,
+    fire,
+    print_table,
+    table_text,
+)
+from zhaocai.tendering.model.must_tender import MustTenderVerdict, must_tender_check
+from zhaocai.tendering.model.notice import (
+    Contact,
+    Notice,
+    NoticeItem,
+    NoticeKind,
+    missing_notice_items,
+    validate_notice,
+)
+from zhaocai.tendering.model.project import ApprovalKind, ApprovalRecord, Funding, Project, new_project
+from zhaocai.tendering.model.registration import (
+    add_lot,
+    check_open_tender_required,
+    check_publishable,
+    new_tender,
+    successor_tender,
+)
+from zhaocai.tendering.model.rulebook import RuleBook, book_for
+from zhaocai.tendering.model.states import TIME_EVENTS, Event, EventKind, State
+from zhaocai.tendering.model.tender import (
+    CryptoSuite,
+    Lot,
+    Objection,
+    OrganisationForm,
+    ProcurementMethod,
+    Schedule,
+    Stage,
+    Suspension,
+    TenderKind,
+    TenderProject,
+    accepts_applications,
+    accepts_bids,
+    sells_documents,
+)
+from zhaocai.tendering.model.timers import TIMERS, apply_due, due_events, next_check, scheduled_events
+from zhaocai.tendering.model.timing import (
+    check_amendment,
+    check_applications_due,
+    check_before_deadline,
+    check_bid_deadline,
+    check_objection_in_time,
+    check_sale_period,
+    earliest_new_deadline,
+    objection_answer_due,
+)
+
+__all__ = [
+    "PREVIOUS",
+    "PROCEDURE",
+    "TERMINAL",
+    "TIMERS",
+    "TIME_EVENTS",
+    "ApprovalKind",
+    "ApprovalRecord",
+    "BondForm",
+    "BondPayment",
+    "Contact",
+    "CryptoSuite",
+    "Event",
+    "EventKind",
+    "Funding",
+    "Guard",
+    "Lot",
+    "MustTenderVerdict",
+    "Notice",
+    "NoticeItem",
+    "NoticeKind",
+    "Objection",
+    "OrganisationForm",
+    "ProcedureTable",
+    "ProcurementMethod",
+    "Project",
+    "RefundDue",
+    "RuleBook",
+    "Schedule",
+    "Stage",
+    "State",
+    "Suspension",
+    "TenderKind",
+    "TenderProject",
+    "Transition",
+    "accepts_applications",
+    "accepts_bids",
+    "add_lot",
+    "apply_due",
+    "as_rows",
+    "bond_covers",
+    "book_for",
+    "check_amendment",
+    "check_applications_due",
+    "check_before_deadline",
+    "check_bid_deadline",
+    "check_bond_amount",
+    "check_bond_payment",
+    "check_objection_in_time",
+    "check_open_tender_required",
+    "check_publishable",
+    "check_sale_period",
+    "due_events",
+    "earliest_new_deadline",
+    "fire",
+    "generated_block",
+    "missing_notice_items",
+    "must_tender_check",
+    "new_project",
+    "new_tender",
+    "next_check",
+    "objection_answer_due",
+    "print_table",
+    "refund_due_after_withdrawal",
+    "refund_overdue",
+    "scheduled_events",
+    "sells_documents",
+    "successor_tender",
+    "table_text",
+    "updated_doc",
+    "validate_notice",
+]
