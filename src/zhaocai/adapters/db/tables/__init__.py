@@ -2,6 +2,7 @@
 
 from zhaocai.adapters.db.tables import (
     audit,  # noqa: F401
+    exchange,  # noqa: F401
     identity,  # noqa: F401
     notifications,  # noqa: F401
 )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 06:21:16.791472
+Create Date: 2026-11-21 06:43:27.335352
 """
 
 import sqlalchemy as sa
@@ -129,6 +129,21 @@ def upgrade() -> None:
         sa.Column("decided_by", sa.String(length=26), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organisations")),
         sa.UniqueConstraint("credit_code", name=op.f("uq_organisations_credit_code")),
+    )
+    op.create_table(
+        "outbox_messages",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("message_id", sa.String(length=26), nullable=False),
+        sa.Column("message_type", sa.String(length=60), nullable=False),
+        sa.Column("object_type", sa.String(length=40), nullable=True),
+        sa.Column("object_id", sa.String(length=80), nullable=True),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("created_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("seq", sa.BigInteger(), nullable=True),
+        sa.Column("published_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_messages")),
+        sa.UniqueConstraint("message_id", name=op.f("uq_outbox_messages_message_id")),
+        sa.UniqueConstraint("seq", name=op.f("uq_outbox_messages_seq")),
     )
     op.create_table(
         "users",
@@ -265,6 +280,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_users_email"))
 
     op.drop_table("users")
+    op.drop_table("outbox_messages")
     op.drop_table("organisations")
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.drop_index("ix_notifications_inbox")
