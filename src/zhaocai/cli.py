@@ -6,6 +6,7 @@ import typer
 from rich.console import Console
 
 from zhaocai.adapters.blob.cli import app as blobs_app
+from zhaocai.audit.cli import app as audit_app
 from zhaocai.bootstrap import build
 from zhaocai.config import Settings
 from zhaocai.crypto.ca_cli import app as ca_app
@@ -17,6 +18,7 @@ app = typer.Typer(help="招采 zhaocai: electronic tendering and public-resource
 db_app = typer.Typer(help="Database schema", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(rules_app, name="rules")
+app.add_typer(audit_app, name="audit")
 app.add_typer(blobs_app, name="blobs")
 app.add_typer(ca_app, name="ca")
 app.add_typer(users_app, name="users")

@@ -33,6 +33,11 @@ LEAF_FIELDS = (
 )
 
 
+# One statement object for every call: SQLAlchemy compiles it once (building `insert().values(...)` per call
+# costs more than the insert itself).
+_INSERT = insert(audit_entries)
+
+
 def record_entry(
     conn: Connection,
     *,
@@ -48,21 +53,22 @@ def record_entry(
     """Insert one entry in the caller's transaction and return its id (the id receipts name)."""
     entry_id = new_id()
     conn.execute(
-        insert(audit_entries).values(
-            entry_id=entry_id,
-            occurred_at=occurred_at,
-            user_id=actor.user_id,
-            org_id=actor.org_id,
-            cert_serial=actor.cert_serial,
-            client_ip=actor.ip,
-            auth_method=actor.auth_method,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            outcome=outcome,
-            reason=reason,
-            payload_hash=payload_hash or actor.payload_hash,
-        )
+        _INSERT,
+        {
+            "entry_id": entry_id,
+            "occurred_at": occurred_at,
+            "user_id": actor.user_id,
+            "org_id": actor.org_id,
+            "cert_serial": actor.cert_serial,
+            "client_ip": actor.ip,
+            "auth_method": actor.auth_method,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "outcome": outcome,
+            "reason": reason,
+            "payload_hash": payload_hash or actor.payload_hash,
+        },
     )
     return entry_id
 
@@ -71,4 +77,7 @@ def leaf_bytes(row: Any) -> bytes:
     """The bytes a leaf hashes: canonical JSON of the entry's fields (not its position in the log)."""
     mapping = row._mapping if hasattr(row, "_mapping") else row
     values = {name: mapping[name] for name in LEAF_FIELDS}
+    occurred_at = values["occurred_at"]
+    if isinstance(occurred_at, datetime):  # what canonical_json would write, without its per-value fallback hook
+        values["occurred_at"] = occurred_at.isoformat()
     return canonical_json(values)
