@@ -51,9 +51,15 @@ def serve(
     if role not in ("trading", "hub", "supervision"):
         raise typer.BadParameter("role must be trading, hub or supervision", param_hint="--role")
     os.environ["ZHAOCAI_ROLE"] = role
-    console.print(f"[bold]zhaocai {role}[/bold] on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)")
-    uvicorn.run("zhaocai.platforms.asgi:app", host=host, port=port, workers=workers, log_level="info")
+    from zhaocai.audit.wiring import make_sequencer
 
+    # One sequencer per platform database, in this process; the workers only write entries.
+    sequencer = make_sequencer(build(Settings())).start_background()
+    console.print(f"[bold]zhaocai {role}[/bold] on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)")
+    try:
+        uvicorn.run("zhaocai.platforms.asgi:app", host=host, port=port, workers=workers, log_level="info")
+    finally:
+        sequencer.stop()
 
 def main() -> None:
     app()

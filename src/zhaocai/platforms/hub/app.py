@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from zhaocai.audit.api import router as audit_router
 from zhaocai.identity.api import router as identity_router
 from zhaocai.web.meta_api import router as meta_router
 
 
 def routers() -> list[APIRouter]:
-    return [meta_router, identity_router]
+    return [meta_router, audit_router, identity_router]
