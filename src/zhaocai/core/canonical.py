@@ -32,7 +32,12 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot put {type(value).__name__} into canonical JSON")
 
 
+# One encoder for every call: json.dumps with options builds a new JSONEncoder each time, which shows in the audit
+# sequencer's profile (a leaf is canonical JSON).
+_ENCODER = json.JSONEncoder(
+    default=_default, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+)
+
+
 def canonical_json(value: Any) -> bytes:
-    return json.dumps(
-        value, default=_default, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-    ).encode()
+    return _ENCODER.encode(value).encode()
