@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from zhaocai.audit.api import router as audit_router
-
 from zhaocai.identity.api import router as identity_router
 from zhaocai.web.meta_api import router as meta_router
 
