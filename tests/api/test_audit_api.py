@@ -40,7 +40,9 @@ def test_entry_is_provably_in_the_signed_log(client, container):
     sequencer = make_sequencer(container)
     assert client.get(f"/api/v1/audit/entries/{last}/proof").json()["error"] == "not_yet_in_log"
     sequencer.drain()
-    size_before = client.get("/api/v1/audit/checkpoint").text.splitlines()[1]
+    latest = client.get("/api/v1/audit/checkpoint").json()
+    size_before = latest["checkpoint"].splitlines()[1]
+    assert int(size_before) == latest["tree_size"] == 5
 
     _entry_ids(container, 3)
     sequencer.drain()

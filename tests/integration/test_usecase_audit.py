@@ -74,3 +74,10 @@ def test_passwords_do_not_reach_the_payload_hash(engine, uow_factory):
 def test_positional_arguments_are_rejected(uow_factory):
     with pytest.raises(TypeError):
         do_touch_thing(uow_factory(), ALICE, "T9")
+
+
+def test_a_nul_in_what_the_caller_sent_is_still_recorded(engine, uow_factory):
+    with pytest.raises(Forbidden):
+        do_touch_thing(uow=uow_factory(), actor=ALICE, thing_id="T\x009", refuse=True)
+    [entry] = _entries(engine)
+    assert entry["object_id"] == "T\\x009"

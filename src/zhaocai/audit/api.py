@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import PlainTextResponse
 
 from zhaocai.audit import proofs
 from zhaocai.core.errors import NotFound
@@ -15,14 +14,15 @@ from zhaocai.web.deps import ContainerDep
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
 
-@router.get("/checkpoint", response_class=PlainTextResponse)
-def latest_checkpoint(container: ContainerDep) -> str:
-    """The latest signed checkpoint (C2SP signed note, see docs/audit.md)."""
+@router.get("/checkpoint")
+def latest_checkpoint(container: ContainerDep) -> dict[str, Any]:
+    """The latest signed checkpoint: `checkpoint` is the C2SP signed note itself (docs/audit.md), with its size and
+    root beside it."""
     with container.engine.connect() as conn:
         checkpoint = proofs.latest_checkpoint(conn)
     if checkpoint is None:
         raise NotFound("the audit log has no checkpoint yet")
-    return checkpoint["checkpoint"]
+    return checkpoint
 
 
 @router.get("/entries/{entry_id}/proof")

@@ -64,13 +64,19 @@ def record_entry(
             "auth_method": actor.auth_method,
             "action": action,
             "object_type": object_type,
-            "object_id": object_id,
+            "object_id": _storable(object_id),
             "outcome": outcome,
-            "reason": reason,
+            "reason": _storable(reason),
             "payload_hash": payload_hash or actor.payload_hash,
         },
     )
     return entry_id
+
+
+def _storable(text: str | None) -> str | None:
+    """Text that may carry what a caller sent (an object id, a refusal's reason) with any NUL written out: a refused
+    request must still be recorded, and PostgreSQL text cannot hold NUL."""
+    return text.replace("\x00", "\\x00") if text else text
 
 
 def leaf_bytes(row: Any) -> bytes:

@@ -8,34 +8,16 @@ import binascii
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator
+
+from zhaocai.web.schemas import StrictIn
 
 Kind = Literal["tenderer", "agent", "bidder"]
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 Secret = Annotated[str, Field(min_length=1, max_length=1024)]
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, list | tuple):
-        return any(_has_nul(item) for item in value)
-    return False
-
-
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
-
-    @model_validator(mode="after")
-    def _no_nul_characters(self) -> _In:
-        # PostgreSQL text cannot hold NUL; no legitimate input contains it.
-        for name in type(self).model_fields:
-            if _has_nul(getattr(self, name)):
-                raise ValueError(f"{name} contains a NUL character")
-        return self
-
-
-class AdminUserIn(_In):
+class AdminUserIn(StrictIn):
     username: str = Field(..., min_length=1, max_length=64, description="3-64 of a-z 0-9 . _ -, lower-cased")
     display_name: Short
     email: str = Field(..., min_length=3, max_length=254)
@@ -43,7 +25,7 @@ class AdminUserIn(_In):
     password: Secret = Field(..., description="≥10 characters mixing three of: lower, upper, digits, others")
 
 
-class OrganisationRegistrationIn(_In):
+class OrganisationRegistrationIn(StrictIn):
     name: Short = Field(..., description="registered name (单位名称)")
     credit_code: str = Field(..., min_length=1, max_length=64, description="统一社会信用代码 (GB 32100-2015)")
     legal_representative: Short = Field(..., description="法定代表人 name")
@@ -77,15 +59,15 @@ class OrganisationOut(BaseModel):
     decided_at: datetime | None
 
 
-class DecisionIn(_In):
+class DecisionIn(StrictIn):
     note: str | None = Field(None, max_length=2000)
 
 
-class RejectionIn(_In):
+class RejectionIn(StrictIn):
     reason: str = Field(..., min_length=1, max_length=2000, description="told to the applicant")
 
 
-class LoginIn(_In):
+class LoginIn(StrictIn):
     username: str = Field(..., min_length=1, max_length=254)
     password: Secret
     totp_code: str | None = Field(None, max_length=16, description="required for administrators and supervisors")
@@ -112,7 +94,7 @@ def _b64(value: str, field: str) -> bytes:
         raise ValueError(f"{field} must be base64") from None
 
 
-class CertificateProofIn(_In):
+class CertificateProofIn(StrictIn):
     challenge_id: str = Field(..., min_length=1, max_length=26)
     certificate: str = Field(..., min_length=1, max_length=20000, description="PEM, or base64 of DER")
     signature: str = Field(..., min_length=1, max_length=2000, description="base64 signature over `message`")
@@ -148,11 +130,11 @@ class CertificateOut(BaseModel):
     not_after: datetime
 
 
-class ResetRequestIn(_In):
+class ResetRequestIn(StrictIn):
     login: str = Field(..., min_length=1, max_length=254, description="username or e-mail address")
 
 
-class ResetConfirmIn(_In):
+class ResetConfirmIn(StrictIn):
     token: Secret
     new_password: Secret
 
@@ -166,11 +148,11 @@ class TotpEnrolmentOut(BaseModel):
     otpauth_uri: str
 
 
-class TotpCodeIn(_In):
+class TotpCodeIn(StrictIn):
     totp_code: str = Field(..., min_length=1, max_length=16)
 
 
-class UserCreateIn(_In):
+class UserCreateIn(StrictIn):
     org_id: str | None = Field(None, max_length=26, description="omit for a platform-staff account")
     username: str = Field(..., min_length=1, max_length=64)
     display_name: Short
@@ -187,7 +169,7 @@ class UserCreatedOut(BaseModel):
     totp_uri: str | None = None
 
 
-class RoleIn(_In):
+class RoleIn(StrictIn):
     role: str = Field(..., min_length=1, max_length=30)
 
 
@@ -196,7 +178,7 @@ class RolesOut(BaseModel):
     roles: list[str]
 
 
-class ApiTokenIn(_In):
+class ApiTokenIn(StrictIn):
     name: Short
 
 

@@ -15,6 +15,7 @@ from typing import Annotated, NoReturn
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request, Response
+from fastapi.security import APIKeyCookie, HTTPBearer
 
 from zhaocai.bootstrap import Container
 from zhaocai.core.actor import Actor
@@ -29,8 +30,14 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def _request_line(request: Request) -> str:
+    """Method and path as sent, still percent-encoded: a %00 stays three characters the audit log can hold."""
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    return f"{request.method} {raw.decode('ascii', 'backslashreplace')}"
+
+
 def _refuse(container: Container, actor: Actor, request: Request, error: DomainError) -> NoReturn:
-    record_refusal(container.uow(), actor, error, request=f"{request.method} {request.url.path}")
+    record_refusal(container.uow(), actor, error, request=_request_line(request))
     raise error  # record_refusal raises; this line is for type checkers
 
 
@@ -74,6 +81,12 @@ def _check_csrf(request: Request, container: Container, found: Authenticated) ->
         raise Forbidden(f"missing or wrong CSRF token: send the {CSRF_HEADER} header given at login", code="csrf")
 
 
+# Declared on the operations that require a caller, so that the OpenAPI schema names both ways in (operations
+# where signing in is optional declare none); the values themselves are read by _bearer and _cookie.
+_BEARER_SCHEME = HTTPBearer(auto_error=False, description="an API token: `Authorization: Bearer <token>`")
+_COOKIE_SCHEME = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="a browser session (with CSRF header)")
+
+
 def current_actor(request: Request, container: ContainerDep, ip: ClientIpDep) -> Actor:
     """The caller. A Bearer token must be valid wherever it is sent. A stale session cookie (expired, ended) makes
     the caller anonymous here, so that it can still log in or register; `require_actor` then says why."""
@@ -103,7 +116,13 @@ def current_actor(request: Request, container: ContainerDep, ip: ClientIpDep) ->
 ActorDep = Annotated[Actor, Depends(current_actor)]
 
 
-def require_actor(request: Request, container: ContainerDep, actor: ActorDep) -> Actor:
+def require_actor(
+    request: Request,
+    container: ContainerDep,
+    actor: ActorDep,
+    _bearer_scheme: Annotated[object, Depends(_BEARER_SCHEME)] = None,
+    _cookie_scheme: Annotated[object, Depends(_COOKIE_SCHEME)] = None,
+) -> Actor:
     if actor.user_id is None:
         error = getattr(request.state, "stale_session", None) or NotAuthenticated(
             "authentication required: log in, or send 'Authorization: Bearer <API token>'"

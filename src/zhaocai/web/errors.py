@@ -3,20 +3,45 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 
 from zhaocai.core.errors import DomainError
 
 log = logging.getLogger("zhaocai.web")
 
 
-def _field_name(loc: tuple[object, ...]) -> str:
+class ErrorBody(BaseModel):
+    """Every refusal: a code, a message naming the rule, and the field (and legal citation) when there is one."""
+
+    error: str
+    message: str
+    field: str | None = None
+    citation: str | None = None
+    detail: dict[str, Any] | None = None
+
+
+def _field_name(loc: tuple[object, ...], kind: str | None = None) -> str:
+    if kind == "json_invalid":  # its location ends in the character offset of the syntax error, not a field
+        return "body"
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
     return ".".join(parts) or str(loc[0] if loc else "request")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the path answers (RFC 9110 15.5.6): Starlette names only those of the first route matching it,
+    and a path served by two handlers (GET and POST from different routes) would advertise half of them."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.methods and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= route.methods
+    return ", ".join(sorted(methods))
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -28,7 +53,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
         problems = [
             {
-                "field": _field_name(tuple(item.get("loc", ()))),
+                "field": _field_name(tuple(item.get("loc", ())), item.get("type")),
                 "message": item.get("msg", "invalid"),
                 "type": item.get("type"),
             }
@@ -44,9 +69,12 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(body, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        headers = error.headers
+        if error.status_code == 405:
+            headers = {**(headers or {}), "Allow": _allowed_methods(request)}
         return JSONResponse(
-            {"error": "http_error", "message": str(error.detail)}, status_code=error.status_code, headers=error.headers
+            {"error": "http_error", "message": str(error.detail)}, status_code=error.status_code, headers=headers
         )
 
     @app.exception_handler(Exception)
