@@ -10,9 +10,7 @@ BEGIN IMMEDIATE (what the engine issues for every transaction) already does.
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -23,8 +21,6 @@ from zhaocai.audit.merkle import Frontier, hasher_for_suite, storage_key
 from zhaocai.audit.note import NoteSigner
 from zhaocai.audit.store import LogState, RawReader, lock_state, pending_entries, write_batch
 from zhaocai.core.clock import Clock
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,8 +51,6 @@ class Sequencer:
         self.signers = list(signers)
         self.clock = clock
         self.batch_size = batch_size
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def run_once(self, max_batch: int | None = None) -> CheckpointInfo | None:
         """Integrate up to `max_batch` waiting entries; None when nothing was waiting."""
@@ -92,29 +86,3 @@ class Sequencer:
         while (info := self.run_once(max_batch)) is not None:
             total += info.added
         return total
-
-    def start_background(self, interval: float = 0.5, on_error: Callable[[Exception], None] | None = None) -> Sequencer:
-        """Drain every `interval` seconds in a daemon thread until `stop()`: an entry's inclusion proof is
-        available about one interval after it commits."""
-        if self._thread is not None:
-            raise RuntimeError("the sequencer is already running")
-        self._stop.clear()
-
-        def loop() -> None:
-            while not self._stop.wait(interval):
-                try:
-                    self.drain()
-                except Exception as error:  # keep sequencing after a passing fault (lost connection, lock timeout)
-                    log.exception("audit sequencer failed; retrying in %.1f s", interval)
-                    if on_error is not None:
-                        on_error(error)
-
-        self._thread = threading.Thread(target=loop, name="audit-sequencer", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None

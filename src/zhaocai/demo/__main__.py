@@ -16,6 +16,7 @@ from zhaocai.audit.wiring import make_sequencer
 from zhaocai.bootstrap import Container, build
 from zhaocai.demo.environment import demo_certificate_authorities, demo_settings
 from zhaocai.demo.seed import seed
+from zhaocai.jobs import platform_jobs, start_all, stop_all
 from zhaocai.platforms import build_app
 
 console = Console()
@@ -50,16 +51,15 @@ def main() -> None:
     container, logins = prepare()
     port = int(os.environ.get("ZHAOCAI_DEMO_PORT", "8000"))
     url = f"http://127.0.0.1:{port}"
-    sequencer = make_sequencer(container, container.keyring).start_background()
-    sequencer.drain()
+    make_sequencer(container).drain()
     show_logins(logins, url)
     if os.environ.get("ZHAOCAI_DEMO_NO_SERVE") == "1":
-        sequencer.stop()
         return
+    jobs = start_all(platform_jobs(container))
     try:
         uvicorn.run(build_app(container), host="127.0.0.1", port=port, log_level="info")
     finally:
-        sequencer.stop()
+        stop_all(jobs)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from zhaocai.audit.sequencer import Sequencer
 from zhaocai.audit.store import LogConfigurationError
 from zhaocai.audit.verify import verify_log
 from zhaocai.core.actor import Actor
+from zhaocai.jobs import PeriodicJob
 from zhaocai.usecase import use_case
 
 
@@ -114,7 +115,7 @@ def do_poke_thing(*, uow, actor, thing_id: str) -> str:
 
 
 def test_background_sequencer_makes_the_proof_available_soon_after_commit(log, uow_factory):
-    log.sequencer.start_background(interval=0.05)
+    job = PeriodicJob("audit-sequencer", log.sequencer.drain, 0.05).start()
     try:
         uow = uow_factory()
         do_poke_thing(uow=uow, actor=Actor(user_id="U1"), thing_id="T1")
@@ -129,7 +130,7 @@ def test_background_sequencer_makes_the_proof_available_soon_after_commit(log, u
             except NotYetInLog:
                 time.sleep(0.02)
     finally:
-        log.sequencer.stop()
+        job.stop()
     assert proof is not None and proof["entry_id"] == entry_id
     check_inclusion(proof, log.verifiers)
 
