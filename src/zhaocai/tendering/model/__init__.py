@@ -70,6 +70,7 @@ from zhaocai.tendering.model.timing import (
     check_objection_in_time,
     check_sale_period,
     earliest_new_deadline,
+    earliest_schedule,
     objection_answer_due,
 )
 
@@ -127,6 +128,7 @@ __all__ = [
     "check_sale_period",
     "due_events",
     "earliest_new_deadline",
+    "earliest_schedule",
     "fire",
     "generated_block",
     "missing_notice_items",

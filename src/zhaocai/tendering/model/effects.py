@@ -41,7 +41,7 @@ def record_document_schedule(tender: TenderProject, event: Event, book: RuleBook
 
 
 def record_passed_applicants(tender: TenderProject, event: Event, book: RuleBook) -> TenderProject:
-    return replace(tender, passed_applicants=event.passed_applicants)
+    return replace(tender, passed_applicants=event.passed_applicants, qualified_org_ids=event.qualified_org_ids)
 
 
 def record_amendment(tender: TenderProject, event: Event, book: RuleBook) -> TenderProject:
@@ -97,7 +97,7 @@ def record_failure(tender: TenderProject, event: Event, book: RuleBook) -> Tende
     if event.passed_applicants is not None:
         rule = book.rule(PASSED_APPLICANTS_RULE)
         cause = f"{event.passed_applicants} applicants passed prequalification ({rule.citation})"
-        tender = replace(tender, passed_applicants=event.passed_applicants)
+        tender = replace(tender, passed_applicants=event.passed_applicants, qualified_org_ids=event.qualified_org_ids)
     else:
         rule = book.rule(OPENING_BIDDERS_RULE)
         cause = f"{event.bidders} bidders ({rule.citation})"

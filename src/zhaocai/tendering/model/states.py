@@ -61,6 +61,7 @@ class Event:
     deadline: datetime | None = None
     affects_bids: bool = True  # amend_documents: whether the change may affect how bids are prepared (条例21)
     passed_applicants: int | None = None  # publish_prequal_result, declare_failed in prequalification
+    qualified_org_ids: tuple[str, ...] = ()  # publish_prequal_result: who passed (when the count is not enough)
     bidders: int | None = None  # declare_failed at the deadline
     objection_id: str | None = None  # raise_objection, answer_objection, objection_answer_due
     successor_id: str | None = None  # re_tender

@@ -121,6 +121,7 @@ class TenderProject:
     objections: tuple[Objection, ...] = ()
     suspension: Suspension | None = None
     passed_applicants: int | None = None
+    qualified_org_ids: tuple[str, ...] = ()  # those who passed prequalification: only they may bid (条例19)
     last_event_at: datetime | None = None
     end_reason: str = ""  # why it was cancelled or failed
     predecessor_id: str | None = None  # the tender this one re-runs (重新招标)
@@ -166,6 +167,7 @@ PROCEDURE_FIELDS = frozenset(
         "objections",
         "suspension",
         "passed_applicants",
+        "qualified_org_ids",
         "last_event_at",
         "end_reason",
         "predecessor_id",

@@ -149,3 +149,17 @@ def _check_sale_ends_first(sale_ends_at: datetime, deadline: datetime, field: st
             field=field,
             detail={"limit": local(sale_ends_at).isoformat(), "got": local(deadline).isoformat()},
         )
+
+
+def earliest_schedule(at: datetime, stage: Stage, book: RuleBook) -> tuple[datetime, datetime]:
+    """For documents of `stage` issued at `at`: the earliest sale end (条例16) and the earliest deadline the rules
+    allow (法24 for bids, 条例17 for applications, where they govern; never before the sale ends)."""
+    sale_ends_at = period_end(at, book.rule(SALE_RULE), calendar=book.calendar)
+    if stage is Stage.TENDER:
+        rule = book.governing(BID_DEADLINE_RULE)
+        deadline = period_end(at, rule, calendar=book.calendar) if rule is not None else sale_ends_at
+    else:
+        rule = book.governing(APPLICATIONS_RULE)
+        start = _ending_moment(sale_ends_at)
+        deadline = period_end(start, rule, calendar=book.calendar) if rule is not None else sale_ends_at
+    return sale_ends_at, max(deadline, sale_ends_at)
