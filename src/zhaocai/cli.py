@@ -7,12 +7,14 @@ from rich.console import Console
 
 from zhaocai.adapters.blob.cli import app as blobs_app
 from zhaocai.audit.cli import app as audit_app
+from zhaocai.bidder.cli import app as bidder_app
 from zhaocai.bootstrap import build
 from zhaocai.config import Settings
 from zhaocai.crypto.ca_cli import app as ca_app
 from zhaocai.identity.cli import app as users_app
 from zhaocai.notifications.cli import app as notifications_app
 from zhaocai.rules.cli import app as rules_app
+from zhaocai.tendering.cli import app as tenders_app
 
 app = typer.Typer(help="招采 zhaocai: electronic tendering and public-resource trading", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema", no_args_is_help=True)
@@ -22,6 +24,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(blobs_app, name="blobs")
 app.add_typer(ca_app, name="ca")
 app.add_typer(users_app, name="users")
+app.add_typer(tenders_app, name="tenders")
+app.add_typer(bidder_app, name="bidder")
 app.add_typer(notifications_app, name="notifications")
 console = Console()
 
@@ -51,15 +55,16 @@ def serve(
     if role not in ("trading", "hub", "supervision"):
         raise typer.BadParameter("role must be trading, hub or supervision", param_hint="--role")
     os.environ["ZHAOCAI_ROLE"] = role
-    from zhaocai.audit.wiring import make_sequencer
+    from zhaocai.jobs import platform_jobs, start_all, stop_all
 
-    # One sequencer per platform database, in this process; the workers only write entries.
-    sequencer = make_sequencer(build(Settings())).start_background()
+    # The background jobs run once per platform database, in this process; the web workers only serve requests.
+    jobs = start_all(platform_jobs(build(Settings())))
     console.print(f"[bold]zhaocai {role}[/bold] on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)")
     try:
         uvicorn.run("zhaocai.platforms.asgi:app", host=host, port=port, workers=workers, log_level="info")
     finally:
-        sequencer.stop()
+        stop_all(jobs)
+
 
 def main() -> None:
     app()

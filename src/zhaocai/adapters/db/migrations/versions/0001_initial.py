@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 06:43:27.335352
+Create Date: 2026-11-21 07:19:15.652395
 """
 
 import sqlalchemy as sa
@@ -76,6 +76,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("node_key", name=op.f("pk_audit_nodes")),
     )
     op.create_table(
+        "bond_statements",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("blob_key", sa.String(length=64), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=True),
+        sa.Column("encoding", sa.String(length=20), nullable=False),
+        sa.Column("imported_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("imported_by", sa.String(length=26), nullable=True),
+        sa.Column("rows_total", sa.Integer(), nullable=False),
+        sa.Column("rows_new", sa.Integer(), nullable=False),
+        sa.Column("rows_known", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bond_statements")),
+        sa.UniqueConstraint("blob_key", name=op.f("uq_bond_statements_blob_key")),
+    )
+    op.create_table(
         "login_challenges",
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("nonce", sa.String(length=64), nullable=False),
@@ -145,6 +160,151 @@ def upgrade() -> None:
         sa.UniqueConstraint("message_id", name=op.f("uq_outbox_messages_message_id")),
         sa.UniqueConstraint("seq", name=op.f("uq_outbox_messages_seq")),
     )
+    op.create_table(
+        "bond_basic_accounts",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("org_id", sa.String(length=26), nullable=False),
+        sa.Column("account_number", sa.String(length=40), nullable=False),
+        sa.Column("account_name", sa.String(length=200), nullable=False),
+        sa.Column("bank_name", sa.String(length=200), nullable=False),
+        sa.Column("recorded_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.String(length=26), nullable=True),
+        sa.Column("replaced_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_bond_basic_accounts_org_id_organisations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bond_basic_accounts")),
+    )
+    with op.batch_alter_table("bond_basic_accounts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_bond_basic_accounts_account_number"), ["account_number"], unique=False)
+        batch_op.create_index(batch_op.f("ix_bond_basic_accounts_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "bond_statement_problems",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("statement_id", sa.String(length=26), nullable=False),
+        sa.Column("row_number", sa.Integer(), nullable=False),
+        sa.Column("column_name", sa.String(length=40), nullable=False),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["statement_id"],
+            ["bond_statements.id"],
+            name=op.f("fk_bond_statement_problems_statement_id_bond_statements"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bond_statement_problems")),
+    )
+    with op.batch_alter_table("bond_statement_problems", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_bond_statement_problems_statement_id"), ["statement_id"], unique=False)
+
+    op.create_table(
+        "control_relationships",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("parent_org_id", sa.String(length=26), nullable=False),
+        sa.Column("child_org_id", sa.String(length=26), nullable=False),
+        sa.Column("relation", sa.String(length=16), nullable=False),
+        sa.Column("share_percent", sa.String(length=8), nullable=True),
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.Column("recorded_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.String(length=26), nullable=True),
+        sa.Column("ended_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("ended_by", sa.String(length=26), nullable=True),
+        sa.Column("end_reason", sa.Text(), nullable=True),
+        sa.CheckConstraint("relation IN ('holding', 'management')", name=op.f("ck_control_relationships_relation")),
+        sa.CheckConstraint("parent_org_id <> child_org_id", name=op.f("ck_control_relationships_distinct_orgs")),
+        sa.ForeignKeyConstraint(
+            ["child_org_id"], ["organisations.id"], name=op.f("fk_control_relationships_child_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["parent_org_id"], ["organisations.id"], name=op.f("fk_control_relationships_parent_org_id_organisations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_control_relationships")),
+    )
+    with op.batch_alter_table("control_relationships", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_control_relationships_child_org_id"), ["child_org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_control_relationships_parent_org_id"), ["parent_org_id"], unique=False)
+
+    op.create_table(
+        "credit_restrictions",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("org_id", sa.String(length=26), nullable=False),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("basis", sa.String(length=200), nullable=False),
+        sa.Column("decision_ref", sa.String(length=200), nullable=True),
+        sa.Column("from_day", sa.Date(), nullable=False),
+        sa.Column("until_day", sa.Date(), nullable=True),
+        sa.Column("recorded_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.String(length=26), nullable=True),
+        sa.Column("lifted_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("lifted_by", sa.String(length=26), nullable=True),
+        sa.Column("lift_reason", sa.Text(), nullable=True),
+        sa.CheckConstraint(
+            "kind IN ('debarment', 'credit_restriction', 'court_defaulter')", name=op.f("ck_credit_restrictions_kind")
+        ),
+        sa.CheckConstraint("until_day IS NULL OR until_day >= from_day", name=op.f("ck_credit_restrictions_period")),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_credit_restrictions_org_id_organisations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_credit_restrictions")),
+    )
+    with op.batch_alter_table("credit_restrictions", schema=None) as batch_op:
+        batch_op.create_index("ix_credit_restrictions_org", ["org_id", "from_day"], unique=False)
+
+    op.create_table(
+        "legal_representatives",
+        sa.Column("org_id", sa.String(length=26), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("id_type", sa.String(length=20), nullable=False),
+        sa.Column("id_number", sa.String(length=40), nullable=False),
+        sa.Column("recorded_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.String(length=26), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_legal_representatives_org_id_organisations")
+        ),
+        sa.PrimaryKeyConstraint("org_id", name=op.f("pk_legal_representatives")),
+    )
+    with op.batch_alter_table("legal_representatives", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_legal_representatives_id_number"), ["id_number"], unique=False)
+
+    op.create_table(
+        "platform_affiliates",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("org_id", sa.String(length=26), nullable=False),
+        sa.Column("relation", sa.String(length=16), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("recorded_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.String(length=26), nullable=True),
+        sa.Column("removed_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("removed_by", sa.String(length=26), nullable=True),
+        sa.Column("remove_reason", sa.Text(), nullable=True),
+        sa.CheckConstraint("relation IN ('operator', 'affiliate')", name=op.f("ck_platform_affiliates_relation")),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_platform_affiliates_org_id_organisations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_platform_affiliates")),
+    )
+    with op.batch_alter_table("platform_affiliates", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_platform_affiliates_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "projects",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("code", sa.String(length=32), nullable=False),
+        sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column("owner_org_id", sa.String(length=26), nullable=False),
+        sa.Column("approved_on", sa.Date(), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+        sa.Column("registered_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("registered_by", sa.String(length=26), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["owner_org_id"], ["organisations.id"], name=op.f("fk_projects_owner_org_id_organisations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_projects")),
+        sa.UniqueConstraint("code", name=op.f("uq_projects_code")),
+    )
+    with op.batch_alter_table("projects", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_projects_owner_org_id"), ["owner_org_id"], unique=False)
+
     op.create_table(
         "users",
         sa.Column("id", sa.String(length=26), nullable=False),
@@ -245,6 +405,42 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_sessions_user_id"), ["user_id"], unique=False)
 
     op.create_table(
+        "tenders",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("project_id", sa.String(length=26), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("number", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column("tenderer_org_id", sa.String(length=26), nullable=False),
+        sa.Column("agent_org_id", sa.String(length=26), nullable=True),
+        sa.Column("state", sa.String(length=32), nullable=False),
+        sa.Column("next_check", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("bid_deadline", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("published_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+        sa.Column("verdict", sa.Text(), nullable=False),
+        sa.Column("predecessor_id", sa.String(length=26), nullable=True),
+        sa.Column("created_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["agent_org_id"], ["organisations.id"], name=op.f("fk_tenders_agent_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(["project_id"], ["projects.id"], name=op.f("fk_tenders_project_id_projects")),
+        sa.ForeignKeyConstraint(
+            ["tenderer_org_id"], ["organisations.id"], name=op.f("fk_tenders_tenderer_org_id_organisations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tenders")),
+        sa.UniqueConstraint("number", name=op.f("uq_tenders_number")),
+        sa.UniqueConstraint("project_id", "seq", name="uq_tenders_project_seq"),
+    )
+    with op.batch_alter_table("tenders", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_tenders_agent_org_id"), ["agent_org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tenders_next_check"), ["next_check"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tenders_state"), ["state"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tenders_tenderer_org_id"), ["tenderer_org_id"], unique=False)
+
+    op.create_table(
         "user_roles",
         sa.Column("user_id", sa.String(length=26), nullable=False),
         sa.Column("role", sa.String(length=30), nullable=False),
@@ -253,12 +449,437 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_user_roles_user_id_users")),
         sa.PrimaryKeyConstraint("user_id", "role", name=op.f("pk_user_roles")),
     )
+    op.create_table(
+        "tender_clarifications",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("tender_id", sa.String(length=26), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("stage", sa.String(length=20), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("affects_bids", sa.Boolean(), nullable=False),
+        sa.Column("deadline_before", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("deadline_after", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("published_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("published_by", sa.String(length=26), nullable=True),
+        sa.ForeignKeyConstraint(["tender_id"], ["tenders.id"], name=op.f("fk_tender_clarifications_tender_id_tenders")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tender_clarifications")),
+        sa.UniqueConstraint("tender_id", "seq", name="uq_tender_clarifications_seq"),
+    )
+    with op.batch_alter_table("tender_clarifications", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_tender_clarifications_tender_id"), ["tender_id"], unique=False)
+
+    op.create_table(
+        "tender_directives",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("tender_id", sa.String(length=26), nullable=False),
+        sa.Column("action", sa.String(length=10), nullable=False),
+        sa.Column("reference", sa.String(length=100), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("by_user_id", sa.String(length=26), nullable=True),
+        sa.ForeignKeyConstraint(["tender_id"], ["tenders.id"], name=op.f("fk_tender_directives_tender_id_tenders")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tender_directives")),
+    )
+    with op.batch_alter_table("tender_directives", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_tender_directives_tender_id"), ["tender_id"], unique=False)
+
+    op.create_table(
+        "tender_documents",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("tender_id", sa.String(length=26), nullable=False),
+        sa.Column("stage", sa.String(length=20), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("media_type", sa.String(length=100), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("blob_key", sa.String(length=64), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("supersedes", sa.String(length=26), nullable=True),
+        sa.Column("clarification_id", sa.String(length=26), nullable=True),
+        sa.Column("current", sa.Boolean(), nullable=False),
+        sa.Column("issued_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("issued_by", sa.String(length=26), nullable=True),
+        sa.ForeignKeyConstraint(["tender_id"], ["tenders.id"], name=op.f("fk_tender_documents_tender_id_tenders")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tender_documents")),
+        sa.UniqueConstraint("tender_id", "stage", "filename", "version", name="uq_tender_documents_version"),
+    )
+    with op.batch_alter_table("tender_documents", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_tender_documents_tender_id"), ["tender_id"], unique=False)
+
+    op.create_table(
+        "tender_lots",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("tender_id", sa.String(length=26), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("number", sa.String(length=80), nullable=False),
+        sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column("estimate", sa.String(length=24), nullable=False),
+        sa.Column("bond_amount", sa.String(length=24), nullable=False),
+        sa.ForeignKeyConstraint(["tender_id"], ["tenders.id"], name=op.f("fk_tender_lots_tender_id_tenders")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tender_lots")),
+        sa.UniqueConstraint("number", name=op.f("uq_tender_lots_number")),
+        sa.UniqueConstraint("tender_id", "seq", name="uq_tender_lots_tender_seq"),
+    )
+    with op.batch_alter_table("tender_lots", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_tender_lots_tender_id"), ["tender_id"], unique=False)
+
+    op.create_table(
+        "tender_objections",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("tender_id", sa.String(length=26), nullable=False),
+        sa.Column("stage", sa.String(length=20), nullable=False),
+        sa.Column("raised_by_org_id", sa.String(length=26), nullable=False),
+        sa.Column("raised_by_user_id", sa.String(length=26), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("raised_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("answer_due_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("answer", sa.Text(), nullable=True),
+        sa.Column("answered_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("answered_by", sa.String(length=26), nullable=True),
+        sa.Column("overdue_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["raised_by_org_id"], ["organisations.id"], name=op.f("fk_tender_objections_raised_by_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(["tender_id"], ["tenders.id"], name=op.f("fk_tender_objections_tender_id_tenders")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tender_objections")),
+    )
+    with op.batch_alter_table("tender_objections", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_tender_objections_tender_id"), ["tender_id"], unique=False)
+
+    op.create_table(
+        "tender_questions",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("tender_id", sa.String(length=26), nullable=False),
+        sa.Column("asked_by_org_id", sa.String(length=26), nullable=False),
+        sa.Column("asked_by_user_id", sa.String(length=26), nullable=False),
+        sa.Column("question", sa.Text(), nullable=False),
+        sa.Column("asked_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("answer", sa.Text(), nullable=True),
+        sa.Column("answered_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("answered_by", sa.String(length=26), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["asked_by_org_id"], ["organisations.id"], name=op.f("fk_tender_questions_asked_by_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(["tender_id"], ["tenders.id"], name=op.f("fk_tender_questions_tender_id_tenders")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tender_questions")),
+    )
+    with op.batch_alter_table("tender_questions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_tender_questions_tender_id"), ["tender_id"], unique=False)
+
+    op.create_table(
+        "bids",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("tender_id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("bidder_org_id", sa.String(length=26), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("latest_version", sa.Integer(), nullable=False),
+        sa.Column("latest_version_id", sa.String(length=26), nullable=False),
+        sa.Column("first_submitted_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("withdrawn_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("voided_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("void_reason", sa.Text(), nullable=True),
+        sa.Column("void_citation", sa.String(length=100), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["bidder_org_id"], ["organisations.id"], name=op.f("fk_bids_bidder_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(["lot_id"], ["tender_lots.id"], name=op.f("fk_bids_lot_id_tender_lots")),
+        sa.ForeignKeyConstraint(["tender_id"], ["tenders.id"], name=op.f("fk_bids_tender_id_tenders")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bids")),
+        sa.UniqueConstraint("lot_id", "bidder_org_id", name="uq_bids_lot_bidder"),
+    )
+    with op.batch_alter_table("bids", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_bids_bidder_org_id"), ["bidder_org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_bids_tender_id"), ["tender_id"], unique=False)
+
+    op.create_table(
+        "bond_references",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("bidder_org_id", sa.String(length=26), nullable=False),
+        sa.Column("code", sa.String(length=20), nullable=False),
+        sa.Column("issued_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("issued_by", sa.String(length=26), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["bidder_org_id"], ["organisations.id"], name=op.f("fk_bond_references_bidder_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(["lot_id"], ["tender_lots.id"], name=op.f("fk_bond_references_lot_id_tender_lots")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bond_references")),
+        sa.UniqueConstraint("code", name=op.f("uq_bond_references_code")),
+        sa.UniqueConstraint("lot_id", "bidder_org_id", name="uq_bond_references_lot_bidder"),
+    )
+    op.create_table(
+        "bond_refunds",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("bidder_org_id", sa.String(length=26), nullable=False),
+        sa.Column("cause", sa.String(length=24), nullable=False),
+        sa.Column("rule_key", sa.String(length=80), nullable=False),
+        sa.Column("citation", sa.String(length=40), nullable=False),
+        sa.Column("opened_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("due_day", sa.Date(), nullable=False),
+        sa.Column("overdue_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("amount", sa.String(length=24), nullable=False),
+        sa.Column("guarantee_id", sa.String(length=26), nullable=True),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("refunded_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("refunded_by", sa.String(length=26), nullable=True),
+        sa.Column("refund_bank_reference", sa.String(length=64), nullable=True),
+        sa.Column("refunded_late", sa.Boolean(), nullable=True),
+        sa.Column("reminded_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("overdue_flagged_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("supervision_reported_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("next_check_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.CheckConstraint("state IN ('due', 'overdue', 'refunded')", name=op.f("ck_bond_refunds_state")),
+        sa.ForeignKeyConstraint(
+            ["bidder_org_id"], ["organisations.id"], name=op.f("fk_bond_refunds_bidder_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(["lot_id"], ["tender_lots.id"], name=op.f("fk_bond_refunds_lot_id_tender_lots")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bond_refunds")),
+    )
+    with op.batch_alter_table("bond_refunds", schema=None) as batch_op:
+        batch_op.create_index("ix_bond_refunds_lot_bidder", ["lot_id", "bidder_org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_bond_refunds_next_check_at"), ["next_check_at"], unique=False)
+
+    op.create_table(
+        "tender_document_downloads",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("tender_id", sa.String(length=26), nullable=False),
+        sa.Column("document_id", sa.String(length=26), nullable=False),
+        sa.Column("org_id", sa.String(length=26), nullable=False),
+        sa.Column("user_id", sa.String(length=26), nullable=False),
+        sa.Column("downloaded_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["document_id"],
+            ["tender_documents.id"],
+            name=op.f("fk_tender_document_downloads_document_id_tender_documents"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_tender_document_downloads_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["tender_id"], ["tenders.id"], name=op.f("fk_tender_document_downloads_tender_id_tenders")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tender_document_downloads")),
+    )
+    with op.batch_alter_table("tender_document_downloads", schema=None) as batch_op:
+        batch_op.create_index("ix_tender_document_downloads_tender_org", ["tender_id", "org_id"], unique=False)
+
+    op.create_table(
+        "bid_versions",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("bid_id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("bidder_org_id", sa.String(length=26), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("envelope_key", sa.String(length=64), nullable=False),
+        sa.Column("envelope_size", sa.BigInteger(), nullable=False),
+        sa.Column("header_hash", sa.String(length=64), nullable=False),
+        sa.Column("suite", sa.String(length=5), nullable=False),
+        sa.Column("sections", sa.String(length=200), nullable=False),
+        sa.Column("nonce", sa.String(length=128), nullable=False),
+        sa.Column("bidder_kind", sa.String(length=20), nullable=False),
+        sa.Column("signer_serial", sa.String(length=80), nullable=False),
+        sa.Column("signer_fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("signer_issuer", sa.Text(), nullable=False),
+        sa.Column("submitted_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("submitted_by", sa.String(length=26), nullable=True),
+        sa.Column("client_ip", sa.String(length=45), nullable=True),
+        sa.Column("idempotency_key", sa.String(length=128), nullable=True),
+        sa.Column("receipt", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(["bid_id"], ["bids.id"], name=op.f("fk_bid_versions_bid_id_bids")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bid_versions")),
+        sa.UniqueConstraint("bid_id", "version", name="uq_bid_versions_bid_version"),
+        sa.UniqueConstraint("bidder_org_id", "idempotency_key", name="uq_bid_versions_idempotency"),
+        sa.UniqueConstraint("lot_id", "bidder_org_id", "nonce", name="uq_bid_versions_nonce"),
+    )
+    op.create_table(
+        "bid_withdrawals",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("bid_id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("bidder_org_id", sa.String(length=26), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("nonce", sa.String(length=128), nullable=False),
+        sa.Column("notice", sa.Text(), nullable=False),
+        sa.Column("signature", sa.LargeBinary(), nullable=False),
+        sa.Column("signer_serial", sa.String(length=80), nullable=False),
+        sa.Column("signer_fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("withdrawn_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("withdrawn_by", sa.String(length=26), nullable=True),
+        sa.Column("client_ip", sa.String(length=45), nullable=True),
+        sa.Column("receipt", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(["bid_id"], ["bids.id"], name=op.f("fk_bid_withdrawals_bid_id_bids")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bid_withdrawals")),
+        sa.UniqueConstraint("lot_id", "bidder_org_id", "nonce", name="uq_bid_withdrawals_nonce"),
+    )
+    with op.batch_alter_table("bid_withdrawals", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_bid_withdrawals_bid_id"), ["bid_id"], unique=False)
+
+    op.create_table(
+        "bond_guarantees",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("bidder_org_id", sa.String(length=26), nullable=False),
+        sa.Column("issuer", sa.String(length=200), nullable=False),
+        sa.Column("number", sa.String(length=64), nullable=False),
+        sa.Column("amount", sa.String(length=24), nullable=False),
+        sa.Column("beneficiary", sa.String(length=200), nullable=False),
+        sa.Column("valid_from", sa.Date(), nullable=False),
+        sa.Column("valid_until", sa.Date(), nullable=False),
+        sa.Column("verification_code", sa.String(length=64), nullable=False),
+        sa.Column("recorded_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.String(length=26), nullable=True),
+        sa.Column("superseded_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("refund_id", sa.String(length=26), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["bidder_org_id"], ["organisations.id"], name=op.f("fk_bond_guarantees_bidder_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(["lot_id"], ["tender_lots.id"], name=op.f("fk_bond_guarantees_lot_id_tender_lots")),
+        sa.ForeignKeyConstraint(
+            ["refund_id"], ["bond_refunds.id"], name=op.f("fk_bond_guarantees_refund_id_bond_refunds")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bond_guarantees")),
+    )
+    with op.batch_alter_table("bond_guarantees", schema=None) as batch_op:
+        batch_op.create_index("ix_bond_guarantees_lot_bidder", ["lot_id", "bidder_org_id"], unique=False)
+
+    op.create_table(
+        "bond_payments",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("statement_id", sa.String(length=26), nullable=False),
+        sa.Column("row_number", sa.Integer(), nullable=False),
+        sa.Column("bank_reference", sa.String(length=64), nullable=False),
+        sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("value_date", sa.Date(), nullable=False),
+        sa.Column("value_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("amount", sa.String(length=24), nullable=False),
+        sa.Column("payer_account_name", sa.String(length=200), nullable=False),
+        sa.Column("payer_account_number", sa.String(length=40), nullable=False),
+        sa.Column("payer_bank", sa.String(length=200), nullable=False),
+        sa.Column("remark", sa.Text(), nullable=False),
+        sa.Column("credited_account", sa.String(length=40), nullable=True),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("matched_by", sa.String(length=24), nullable=True),
+        sa.Column("lot_id", sa.String(length=26), nullable=True),
+        sa.Column("bidder_org_id", sa.String(length=26), nullable=True),
+        sa.Column("reason_code", sa.String(length=40), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("citation", sa.String(length=40), nullable=True),
+        sa.Column("decided_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("refund_id", sa.String(length=26), nullable=True),
+        sa.CheckConstraint(
+            "status IN ('accepted', 'refused', 'late', 'unmatched', 'held')", name=op.f("ck_bond_payments_status")
+        ),
+        sa.ForeignKeyConstraint(
+            ["bidder_org_id"], ["organisations.id"], name=op.f("fk_bond_payments_bidder_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(["lot_id"], ["tender_lots.id"], name=op.f("fk_bond_payments_lot_id_tender_lots")),
+        sa.ForeignKeyConstraint(
+            ["refund_id"], ["bond_refunds.id"], name=op.f("fk_bond_payments_refund_id_bond_refunds")
+        ),
+        sa.ForeignKeyConstraint(
+            ["statement_id"], ["bond_statements.id"], name=op.f("fk_bond_payments_statement_id_bond_statements")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bond_payments")),
+        sa.UniqueConstraint("bank_reference", name=op.f("uq_bond_payments_bank_reference")),
+    )
+    with op.batch_alter_table("bond_payments", schema=None) as batch_op:
+        batch_op.create_index("ix_bond_payments_lot_bidder", ["lot_id", "bidder_org_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_bond_payments_payer_account_number"), ["payer_account_number"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_bond_payments_statement_id"), ["statement_id"], unique=False)
+
+    op.create_table(
+        "bid_consortium_members",
+        sa.Column("version_id", sa.String(length=26), nullable=False),
+        sa.Column("org_id", sa.String(length=26), nullable=False),
+        sa.Column("credit_code", sa.String(length=18), nullable=False),
+        sa.Column("role", sa.String(length=10), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_bid_consortium_members_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["version_id"], ["bid_versions.id"], name=op.f("fk_bid_consortium_members_version_id_bid_versions")
+        ),
+        sa.PrimaryKeyConstraint("version_id", "org_id", name=op.f("pk_bid_consortium_members")),
+    )
+    with op.batch_alter_table("bid_consortium_members", schema=None) as batch_op:
+        batch_op.create_index("ix_bid_consortium_members_org", ["org_id"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("bid_consortium_members", schema=None) as batch_op:
+        batch_op.drop_index("ix_bid_consortium_members_org")
+
+    op.drop_table("bid_consortium_members")
+    with op.batch_alter_table("bond_payments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_bond_payments_statement_id"))
+        batch_op.drop_index(batch_op.f("ix_bond_payments_payer_account_number"))
+        batch_op.drop_index("ix_bond_payments_lot_bidder")
+
+    op.drop_table("bond_payments")
+    with op.batch_alter_table("bond_guarantees", schema=None) as batch_op:
+        batch_op.drop_index("ix_bond_guarantees_lot_bidder")
+
+    op.drop_table("bond_guarantees")
+    with op.batch_alter_table("bid_withdrawals", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_bid_withdrawals_bid_id"))
+
+    op.drop_table("bid_withdrawals")
+    op.drop_table("bid_versions")
+    with op.batch_alter_table("tender_document_downloads", schema=None) as batch_op:
+        batch_op.drop_index("ix_tender_document_downloads_tender_org")
+
+    op.drop_table("tender_document_downloads")
+    with op.batch_alter_table("bond_refunds", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_bond_refunds_next_check_at"))
+        batch_op.drop_index("ix_bond_refunds_lot_bidder")
+
+    op.drop_table("bond_refunds")
+    op.drop_table("bond_references")
+    with op.batch_alter_table("bids", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_bids_tender_id"))
+        batch_op.drop_index(batch_op.f("ix_bids_bidder_org_id"))
+
+    op.drop_table("bids")
+    with op.batch_alter_table("tender_questions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tender_questions_tender_id"))
+
+    op.drop_table("tender_questions")
+    with op.batch_alter_table("tender_objections", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tender_objections_tender_id"))
+
+    op.drop_table("tender_objections")
+    with op.batch_alter_table("tender_lots", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tender_lots_tender_id"))
+
+    op.drop_table("tender_lots")
+    with op.batch_alter_table("tender_documents", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tender_documents_tender_id"))
+
+    op.drop_table("tender_documents")
+    with op.batch_alter_table("tender_directives", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tender_directives_tender_id"))
+
+    op.drop_table("tender_directives")
+    with op.batch_alter_table("tender_clarifications", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tender_clarifications_tender_id"))
+
+    op.drop_table("tender_clarifications")
     op.drop_table("user_roles")
+    with op.batch_alter_table("tenders", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tenders_tenderer_org_id"))
+        batch_op.drop_index(batch_op.f("ix_tenders_state"))
+        batch_op.drop_index(batch_op.f("ix_tenders_next_check"))
+        batch_op.drop_index(batch_op.f("ix_tenders_agent_org_id"))
+
+    op.drop_table("tenders")
     with op.batch_alter_table("sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sessions_user_id"))
 
@@ -280,6 +901,36 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_users_email"))
 
     op.drop_table("users")
+    with op.batch_alter_table("projects", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_projects_owner_org_id"))
+
+    op.drop_table("projects")
+    with op.batch_alter_table("platform_affiliates", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_platform_affiliates_org_id"))
+
+    op.drop_table("platform_affiliates")
+    with op.batch_alter_table("legal_representatives", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_legal_representatives_id_number"))
+
+    op.drop_table("legal_representatives")
+    with op.batch_alter_table("credit_restrictions", schema=None) as batch_op:
+        batch_op.drop_index("ix_credit_restrictions_org")
+
+    op.drop_table("credit_restrictions")
+    with op.batch_alter_table("control_relationships", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_control_relationships_parent_org_id"))
+        batch_op.drop_index(batch_op.f("ix_control_relationships_child_org_id"))
+
+    op.drop_table("control_relationships")
+    with op.batch_alter_table("bond_statement_problems", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_bond_statement_problems_statement_id"))
+
+    op.drop_table("bond_statement_problems")
+    with op.batch_alter_table("bond_basic_accounts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_bond_basic_accounts_org_id"))
+        batch_op.drop_index(batch_op.f("ix_bond_basic_accounts_account_number"))
+
+    op.drop_table("bond_basic_accounts")
     op.drop_table("outbox_messages")
     op.drop_table("organisations")
     with op.batch_alter_table("notifications", schema=None) as batch_op:
@@ -288,6 +939,7 @@ def downgrade() -> None:
 
     op.drop_table("notifications")
     op.drop_table("login_challenges")
+    op.drop_table("bond_statements")
     op.drop_table("audit_nodes")
     op.drop_table("audit_log")
     with op.batch_alter_table("audit_entries", schema=None) as batch_op:

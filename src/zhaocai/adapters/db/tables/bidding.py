@@ -1,0 +1,103 @@
+"""Bidding: sealed bids and their versions, consortium membership, withdrawals (docs/bidding.md).
+
+Only ciphertext is stored, in the blob store (`envelope_key` is the envelope's SHA-256); these rows hold what the
+platform checked at upload. Every row here is secret until the bid deadline (招标投标法22, 电子招标投标办法27):
+only the bidder's own queries read them before it.
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from zhaocai.adapters.db.tables.base import metadata
+from zhaocai.adapters.db.types import UTCDateTime
+
+# One row per bidder and lot; `latest_version_id` is the version that counts (修改: only the latest counts).
+bids = Table(
+    "bids",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("tender_id", String(26), ForeignKey("tenders.id"), nullable=False, index=True),
+    Column("lot_id", String(26), ForeignKey("tender_lots.id"), nullable=False),
+    Column("bidder_org_id", String(26), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("status", String(20), nullable=False),  # submitted | withdrawn | void
+    Column("latest_version", Integer, nullable=False),
+    Column("latest_version_id", String(26), nullable=False),
+    Column("first_submitted_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("withdrawn_at", UTCDateTime(), nullable=True),
+    Column("voided_at", UTCDateTime(), nullable=True),
+    Column("void_reason", Text, nullable=True),
+    Column("void_citation", String(100), nullable=True),
+    UniqueConstraint("lot_id", "bidder_org_id", name="uq_bids_lot_bidder"),
+)
+
+# Every accepted envelope, kept after a newer version replaces it.
+bid_versions = Table(
+    "bid_versions",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("bid_id", String(26), ForeignKey("bids.id"), nullable=False),
+    Column("lot_id", String(26), nullable=False),
+    Column("bidder_org_id", String(26), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("envelope_key", String(64), nullable=False),  # blob key: SHA-256 of the envelope bytes
+    Column("envelope_size", BigInteger, nullable=False),
+    Column("header_hash", String(64), nullable=False),  # the suite's hash of the signed header bytes
+    Column("suite", String(5), nullable=False),
+    Column("sections", String(200), nullable=False),  # section names, comma-separated, in envelope order
+    Column("nonce", String(128), nullable=False),  # hex, from the signed header
+    Column("bidder_kind", String(20), nullable=False),  # organisation | consortium
+    Column("signer_serial", String(80), nullable=False),
+    Column("signer_fingerprint", String(64), nullable=False),  # SHA-256 of the signing certificate DER
+    Column("signer_issuer", Text, nullable=False),
+    Column("submitted_at", UTCDateTime(), nullable=False),
+    Column("submitted_by", String(26), nullable=True),  # the acting user
+    Column("client_ip", String(45), nullable=True),
+    Column("idempotency_key", String(128), nullable=True),
+    Column("receipt", Text, nullable=True),  # the signed receipt, stored once signed (after commit)
+    UniqueConstraint("bid_id", "version", name="uq_bid_versions_bid_version"),
+    UniqueConstraint("lot_id", "bidder_org_id", "nonce", name="uq_bid_versions_nonce"),
+    UniqueConstraint("bidder_org_id", "idempotency_key", name="uq_bid_versions_idempotency"),
+)
+
+# The consortium (联合体) a version was submitted for: the lead and every member, by organisation.
+bid_consortium_members = Table(
+    "bid_consortium_members",
+    metadata,
+    Column("version_id", String(26), ForeignKey("bid_versions.id"), primary_key=True),
+    Column("org_id", String(26), ForeignKey("organisations.id"), primary_key=True),
+    Column("credit_code", String(18), nullable=False),
+    Column("role", String(10), nullable=False),  # lead | member
+    Index("ix_bid_consortium_members_org", "org_id"),
+)
+
+# Signed withdrawal notices (撤回, 条例35); the nonce is unique per bidder and lot, so a notice cannot be replayed.
+bid_withdrawals = Table(
+    "bid_withdrawals",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("bid_id", String(26), ForeignKey("bids.id"), nullable=False, index=True),
+    Column("lot_id", String(26), nullable=False),
+    Column("bidder_org_id", String(26), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("nonce", String(128), nullable=False),
+    Column("notice", Text, nullable=False),  # the signed notice, canonical JSON
+    Column("signature", LargeBinary, nullable=False),
+    Column("signer_serial", String(80), nullable=False),
+    Column("signer_fingerprint", String(64), nullable=False),
+    Column("withdrawn_at", UTCDateTime(), nullable=False),
+    Column("withdrawn_by", String(26), nullable=True),
+    Column("client_ip", String(45), nullable=True),
+    Column("receipt", Text, nullable=True),
+    UniqueConstraint("lot_id", "bidder_org_id", "nonce", name="uq_bid_withdrawals_nonce"),
+)

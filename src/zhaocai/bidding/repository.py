@@ -1,0 +1,274 @@
+"""Reading and writing the bidding tables. No rules here: the use cases decide, this module stores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, insert, select, update
+
+from zhaocai.adapters.db.tables.audit import audit_entries
+from zhaocai.adapters.db.tables.bidding import bid_consortium_members, bid_versions, bid_withdrawals, bids
+
+
+class BidStatus:
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+    VOID = "void"
+
+
+@dataclass(frozen=True)
+class StoredBid:
+    id: str
+    tender_id: str
+    lot_id: str
+    bidder_org_id: str
+    status: str
+    latest_version: int
+    latest_version_id: str
+    first_submitted_at: datetime
+    updated_at: datetime
+    withdrawn_at: datetime | None
+    voided_at: datetime | None
+    void_reason: str | None
+    void_citation: str | None
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    id: str
+    bid_id: str
+    lot_id: str
+    bidder_org_id: str
+    version: int
+    envelope_key: str
+    envelope_size: int
+    header_hash: str
+    suite: str
+    sections: str
+    nonce: str
+    bidder_kind: str
+    signer_serial: str
+    signer_fingerprint: str
+    signer_issuer: str
+    submitted_at: datetime
+    submitted_by: str | None
+    client_ip: str | None
+    idempotency_key: str | None
+    receipt: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredWithdrawal:
+    id: str
+    bid_id: str
+    lot_id: str
+    bidder_org_id: str
+    version: int
+    nonce: str
+    notice: str
+    signature: bytes
+    signer_serial: str
+    signer_fingerprint: str
+    withdrawn_at: datetime
+    withdrawn_by: str | None
+    client_ip: str | None
+    receipt: str | None = None
+
+
+def _build(cls: type, row: Any) -> Any:
+    mapping = row._mapping
+    return cls(**{f.name: mapping[f.name] for f in fields(cls)})
+
+
+def _values(record: Any) -> dict[str, Any]:
+    return {f.name: getattr(record, f.name) for f in fields(record)}
+
+
+# bids
+
+
+def bid_for(conn: Connection, lot_id: str, org_id: str) -> StoredBid | None:
+    row = conn.execute(select(bids).where(bids.c.lot_id == lot_id, bids.c.bidder_org_id == org_id)).first()
+    return _build(StoredBid, row) if row else None
+
+
+def get_bid(conn: Connection, bid_id: str) -> StoredBid | None:
+    row = conn.execute(select(bids).where(bids.c.id == bid_id)).first()
+    return _build(StoredBid, row) if row else None
+
+
+def insert_bid(conn: Connection, bid: StoredBid) -> None:
+    conn.execute(insert(bids).values(**_values(bid)))
+
+
+def advance_bid(conn: Connection, bid: StoredBid, version: StoredVersion) -> bool:
+    """Make `version` the bid's latest, unless a concurrent submission already made a higher one latest."""
+    result = conn.execute(
+        update(bids)
+        .where(bids.c.id == bid.id, bids.c.latest_version < version.version)
+        .values(
+            latest_version=version.version,
+            latest_version_id=version.id,
+            status=BidStatus.SUBMITTED,
+            updated_at=version.submitted_at,
+            withdrawn_at=None,
+        )
+    )
+    return result.rowcount == 1
+
+
+def mark_withdrawn(conn: Connection, bid: StoredBid, at: datetime) -> bool:
+    result = conn.execute(
+        update(bids)
+        .where(
+            bids.c.id == bid.id,
+            bids.c.status == BidStatus.SUBMITTED,
+            bids.c.latest_version == bid.latest_version,
+        )
+        .values(status=BidStatus.WITHDRAWN, withdrawn_at=at, updated_at=at)
+    )
+    return result.rowcount == 1
+
+
+def mark_void(conn: Connection, bid_id: str, *, reason: str, citation: str, at: datetime) -> bool:
+    result = conn.execute(
+        update(bids)
+        .where(bids.c.id == bid_id, bids.c.status == BidStatus.SUBMITTED)
+        .values(status=BidStatus.VOID, voided_at=at, void_reason=reason, void_citation=citation, updated_at=at)
+    )
+    return result.rowcount == 1
+
+
+def bids_of_tender(conn: Connection, tender_id: str, *, status: str | None = None) -> list[StoredBid]:
+    query = select(bids).where(bids.c.tender_id == tender_id).order_by(bids.c.lot_id, bids.c.id)
+    if status is not None:
+        query = query.where(bids.c.status == status)
+    return [_build(StoredBid, row) for row in conn.execute(query)]
+
+
+def bids_of_lot(conn: Connection, lot_id: str) -> list[StoredBid]:
+    query = select(bids).where(bids.c.lot_id == lot_id).order_by(bids.c.first_submitted_at, bids.c.id)
+    return [_build(StoredBid, row) for row in conn.execute(query)]
+
+
+def count_bids(conn: Connection, lot_id: str, statuses: tuple[str, ...]) -> int:
+    query = select(func.count()).select_from(bids).where(bids.c.lot_id == lot_id, bids.c.status.in_(statuses))
+    return int(conn.execute(query).scalar_one())
+
+
+# versions
+
+
+def insert_version(conn: Connection, version: StoredVersion) -> None:
+    conn.execute(insert(bid_versions).values(**_values(version)))
+
+
+def get_version(conn: Connection, version_id: str) -> StoredVersion | None:
+    row = conn.execute(select(bid_versions).where(bid_versions.c.id == version_id)).first()
+    return _build(StoredVersion, row) if row else None
+
+
+def versions_of(conn: Connection, bid_id: str) -> list[StoredVersion]:
+    query = select(bid_versions).where(bid_versions.c.bid_id == bid_id).order_by(bid_versions.c.version)
+    return [_build(StoredVersion, row) for row in conn.execute(query)]
+
+
+def version_by_idempotency_key(conn: Connection, org_id: str, key: str) -> StoredVersion | None:
+    row = conn.execute(
+        select(bid_versions).where(bid_versions.c.bidder_org_id == org_id, bid_versions.c.idempotency_key == key)
+    ).first()
+    return _build(StoredVersion, row) if row else None
+
+
+def nonce_used(conn: Connection, lot_id: str, org_id: str, nonce: str) -> bool:
+    query = select(bid_versions.c.id).where(
+        bid_versions.c.lot_id == lot_id, bid_versions.c.bidder_org_id == org_id, bid_versions.c.nonce == nonce
+    )
+    return conn.execute(query).first() is not None
+
+
+def insert_members(conn: Connection, version_id: str, members: list[tuple[str, str, str]]) -> None:
+    """(org_id, credit_code, role) for the lead and every member of a consortium bid."""
+    if members:
+        conn.execute(
+            insert(bid_consortium_members),
+            [{"version_id": version_id, "org_id": o, "credit_code": c, "role": r} for o, c, r in members],
+        )
+
+
+def members_of(conn: Connection, version_ids: list[str]) -> dict[str, list[str]]:
+    """version id -> the organisation ids of its consortium (lead and members); versions of a single bidder are
+    absent."""
+    found: dict[str, list[str]] = {}
+    if not version_ids:
+        return found
+    query = select(bid_consortium_members.c.version_id, bid_consortium_members.c.org_id).where(
+        bid_consortium_members.c.version_id.in_(version_ids)
+    )
+    for version_id, org_id in conn.execute(query):
+        found.setdefault(version_id, []).append(org_id)
+    return found
+
+
+# withdrawals
+
+
+def withdrawal_by_nonce(conn: Connection, lot_id: str, org_id: str, nonce: str) -> StoredWithdrawal | None:
+    row = conn.execute(
+        select(bid_withdrawals).where(
+            bid_withdrawals.c.lot_id == lot_id,
+            bid_withdrawals.c.bidder_org_id == org_id,
+            bid_withdrawals.c.nonce == nonce,
+        )
+    ).first()
+    return _build(StoredWithdrawal, row) if row else None
+
+
+def insert_withdrawal(conn: Connection, withdrawal: StoredWithdrawal) -> None:
+    conn.execute(insert(bid_withdrawals).values(**_values(withdrawal)))
+
+
+def withdrawals_of(conn: Connection, bid_id: str) -> list[StoredWithdrawal]:
+    query = select(bid_withdrawals).where(bid_withdrawals.c.bid_id == bid_id).order_by(bid_withdrawals.c.withdrawn_at)
+    return [_build(StoredWithdrawal, row) for row in conn.execute(query)]
+
+
+# receipts (signed after the commit that accepted what they acknowledge)
+
+
+def keep_receipt(engine: Engine, table: Any, row_id: str, receipt: str) -> str:
+    """Keep the first receipt signed for a row (a concurrent retry may have signed one too); return the kept one.
+
+    Written without waiting for the disk (SQLite synchronous=NORMAL, PostgreSQL synchronous_commit off, for this one
+    transaction): a receipt is a signature over facts already committed durably, so a crash that loses it costs only
+    a re-signing when the bidder retries."""
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection if engine.dialect.name == "sqlite" else None
+        if raw is not None:
+            raw.execute("PRAGMA synchronous=NORMAL")  # outside any transaction: sqlite3 runs in autocommit here
+        try:
+            if raw is None:
+                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+            conn.execute(update(table).where(table.c.id == row_id, table.c.receipt.is_(None)).values(receipt=receipt))
+            kept = str(conn.execute(select(table.c.receipt).where(table.c.id == row_id)).scalar_one())
+            conn.commit()
+        finally:
+            if raw is not None:
+                conn.rollback()
+                raw.execute("PRAGMA synchronous=FULL")
+    return kept
+
+
+def accepting_entry_id(conn: Connection, action: str, object_id: str) -> str | None:
+    """The audit entry of the use case run that accepted `object_id` (for a receipt signed on a retry)."""
+    query = (
+        select(audit_entries.c.entry_id)
+        .where(
+            audit_entries.c.action == action, audit_entries.c.object_id == object_id, audit_entries.c.outcome == "ok"
+        )
+        .order_by(audit_entries.c.id)
+        .limit(1)
+    )
+    return conn.execute(query).scalar()
