@@ -27,7 +27,7 @@ class KeysLocked(DomainError):
 
 def make_clock(settings: Settings) -> Clock:
     if settings.clock_mode == "accelerated":
-        return AcceleratedClock(settings.clock_factor)
+        return AcceleratedClock(settings.clock_factor, settings.clock_start)
     return RealClock()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -59,6 +60,7 @@ class Settings(BaseSettings):
     # time
     clock_mode: Literal["real", "accelerated"] = "real"
     clock_factor: float = Field(1.0, gt=0)
+    clock_start: datetime | None = Field(None, description="accelerated clock: the moment it starts from (default now)")
 
     # audit log
     audit_batch_size: int = Field(1000, ge=1)

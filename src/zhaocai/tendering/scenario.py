@@ -73,7 +73,7 @@ def open_tender(
     project_id = do_register_project(
         uow=container.uow(),
         actor=tenderer_actor,
-        code=_project_code(now),
+        code=project_code(now),
         name="演示新校区建设项目",
         approval=ApprovalRecord(ApprovalKind.APPROVED, "某市发展和改革委员会", "某发改投资〔2026〕1号", local_day(now)),
         funding=Funding(
@@ -98,7 +98,7 @@ def open_tender(
     )
     draft = _tender(container, created.tender_id)
     stage = Stage.PREQUALIFICATION if prequalification else Stage.TENDER
-    sale_ends_at, deadline = _schedule(draft, now, stage, deadline_in)
+    sale_ends_at, deadline = schedule(draft, now, stage, deadline_in)
     do_publish_notice(
         uow=container.uow(),
         actor=tenderer_actor,
@@ -130,7 +130,7 @@ def complete_prequalification(
         uow=container.uow(), actor=tenderer_actor, tender_id=tender_id, qualified_org_ids=tuple(qualified_org_ids)
     )
     tender = _tender(container, tender_id)
-    sale_ends_at, deadline = _schedule(tender, now, Stage.TENDER, deadline_in)
+    sale_ends_at, deadline = schedule(tender, now, Stage.TENDER, deadline_in)
     issued = do_issue_documents(
         uow=container.uow(),
         actor=tenderer_actor,
@@ -211,7 +211,7 @@ def demo_notice(
     )
 
 
-def _schedule(tender: TenderProject, now: datetime, stage: Stage, deadline_in: timedelta) -> tuple[datetime, datetime]:
+def schedule(tender: TenderProject, now: datetime, stage: Stage, deadline_in: timedelta) -> tuple[datetime, datetime]:
     book = book_for(tender, packaged_rules(), at=now)
     sale_ends_at, earliest = earliest_schedule(now, stage, book)
     return sale_ends_at, max(local(now + deadline_in), earliest)
@@ -228,7 +228,7 @@ def _document(container, tender: TenderProject, stage: Stage) -> DocumentFile:
     return store_document(container.blobs, filename=name, media_type="text/plain", source=[text])
 
 
-def _project_code(now: datetime) -> str:
+def project_code(now: datetime) -> str:
     """A fresh, well-formed 投资项目代码 of this month (the check character is not verified, see core.codes)."""
     day = local(now)
     return f"{day:%y%m}-110108-89-01-{secrets.randbelow(100000):05d}{secrets.randbelow(10)}"
