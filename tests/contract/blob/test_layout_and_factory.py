@@ -15,17 +15,17 @@ def test_local_layout_is_fanned_out_and_read_only(tmp_path):
     store = LocalBlobStore(tmp_path)
     ref = store.put_bytes(b"tender document")
     key = hashlib.sha256(b"tender document").hexdigest()
-    path = tmp_path / key[:2] / key[2:4] / key
+    path = tmp_path / key[:2] / key
     assert ref.key == key
     assert path.read_bytes() == b"tender document"
     assert stat.S_IMODE(path.stat().st_mode) & 0o222 == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([key[:2], "tmp"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"{n:02x}" for n in range(256)] + ["tmp"])
 
 
 def test_local_iter_keys_ignores_strangers(tmp_path):
     store = LocalBlobStore(tmp_path)
     ref = store.put_bytes(b"x")
-    (tmp_path / ref.key[:2] / ref.key[2:4] / "README").write_text("not a blob")
+    (tmp_path / ref.key[:2] / "README").write_text("not a blob")
     (tmp_path / "zz").mkdir()
     assert list(store.iter_keys()) == [ref.key]
 
@@ -36,7 +36,7 @@ def test_s3_layout(s3_client):
     store.ensure_bucket()  # idempotent
     ref = store.put_bytes(b"tender document")
     listed = s3_client.list_objects_v2(Bucket="zc-layout")["Contents"]
-    assert [item["Key"] for item in listed] == [f"blobs/{ref.key[:2]}/{ref.key[2:4]}/{ref.key}"]
+    assert [item["Key"] for item in listed] == [f"blobs/{ref.key[:2]}/{ref.key}"]
 
 
 def test_factory_picks_local_by_default(tmp_path):

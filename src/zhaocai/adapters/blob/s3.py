@@ -1,6 +1,6 @@
 """Blobs in any S3-compatible object store (AWS S3, MinIO, Ceph RGW, Aliyun OSS, Tencent COS, …).
 
-Layout: content at `<prefix>blobs/ab/cd/<key>` (the same tree as the local store, so `aws s3 sync` moves an
+Layout: content at `<prefix>blobs/ab/<key>` (the same tree as the local store, so `aws s3 sync` moves an
 archive between the two), uploads in progress at `<prefix>tmp/<id>`.
 
 Why a temporary key: the content key is the SHA-256 of the bytes, known only after the last byte is read, and a
@@ -75,7 +75,7 @@ class S3BlobStore(BlobStoreBase):
 
     def object_key(self, key: str) -> str:
         check_key(key)
-        return f"{self.blob_prefix}{key[:2]}/{key[2:4]}/{key}"
+        return f"{self.blob_prefix}{key[:2]}/{key}"
 
     def ensure_bucket(self) -> None:
         """Create the bucket if it is missing (demo and tests; production buckets are provisioned by ops)."""
