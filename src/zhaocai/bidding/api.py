@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from functools import partial
 from typing import Annotated, Any
 
 import anyio
 import anyio.from_thread
 import anyio.to_thread
-from fastapi import APIRouter, Header, Path, Request, status
+from fastapi import APIRouter, Header, Request, status
 from starlette.requests import ClientDisconnect
 
 from zhaocai.audit.proofs import inclusion_proof
@@ -31,15 +32,14 @@ from zhaocai.bidding.submission import submit_bid
 from zhaocai.bidding.withdrawal import withdraw_bid
 from zhaocai.bidding.withdrawal_notice import SignedWithdrawal
 from zhaocai.core.errors import DomainError
-from zhaocai.identity.schemas import ErrorOut
 from zhaocai.tendering.queries import bidding_terms
 from zhaocai.web.auth import RequiredActorDep, audit_refusal
 from zhaocai.web.deps import ContainerDep
+from zhaocai.web.routing import Id, refusals
 
 router = APIRouter(prefix="/api/v1", tags=["bidding"])
 BRIDGE_BLOCK = 1024 * 1024
 UPLOAD_THREADS = 32
-Id = Annotated[str, Path(min_length=1, max_length=26, pattern=r"^[0-9A-Za-z]+$", description="a 26-character id")]
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -78,8 +78,7 @@ def _upload_limiter() -> anyio.CapacityLimiter:
     return _limiters[0]
 
 
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"model": ErrorOut, "description": _DESCRIPTIONS[code]} for code in codes}
+_errors = partial(refusals, _DESCRIPTIONS)
 
 
 def _content_length(request: Request) -> int | None:

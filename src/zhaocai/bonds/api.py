@@ -7,12 +7,11 @@ Thin: parse, call the use case or view, render. Before a lot's bid deadline only
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from functools import partial
+from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile, status
-from sqlalchemy import Connection
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 
 from zhaocai.bonds import views
 from zhaocai.bonds.schemas import (
@@ -36,14 +35,12 @@ from zhaocai.bonds.service import (
     do_register_basic_account,
     store_statement,
 )
-from zhaocai.core.actor import Actor
-from zhaocai.core.errors import DomainError, TooLarge
-from zhaocai.identity.schemas import ErrorOut
-from zhaocai.web.auth import RequiredActorDep, audit_refusal
+from zhaocai.core.errors import TooLarge
+from zhaocai.web.auth import RequiredActorDep
 from zhaocai.web.deps import ContainerDep, UowDep
+from zhaocai.web.routing import Id, audited_read, refusals
 
 router = APIRouter(prefix="/api/v1", tags=["bonds"])
-Id = Annotated[str, Path(min_length=1, max_length=26, pattern=r"^[0-9A-Za-z]+$", description="a 26-character id")]
 T = TypeVar("T")
 
 _DESCRIPTIONS = {
@@ -56,21 +53,7 @@ _DESCRIPTIONS = {
 }
 
 
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"model": ErrorOut, "description": _DESCRIPTIONS[code]} for code in codes}
-
-
-def _read(container: Any, request: Request, actor: Actor, uow: Any, view: Callable[[Connection], T]) -> T:
-    try:
-        with uow:
-            return view(uow.conn)
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        try:
-            audit_refusal(container, actor, request, error)
-        except DomainError:
-            raise error from None  # the audited copy drops the citation; answer with the original
+_errors = partial(refusals, _DESCRIPTIONS)
 
 
 # --- a bidder's bond for a lot -------------------------------------------------------------------------------------
@@ -93,7 +76,7 @@ def issue_reference(lot_id: Id, uow: UowDep, actor: RequiredActorDep) -> Referen
 def own_bond(
     lot_id: Id, request: Request, container: ContainerDep, uow: UowDep, actor: RequiredActorDep
 ) -> BondStatusOut:
-    return BondStatusOut.of(_read(container, request, actor, uow, lambda conn: views.own_bond(conn, actor, lot_id)))
+    return BondStatusOut.of(audited_read(container, actor, request, lambda conn: views.own_bond(conn, actor, lot_id)))
 
 
 @router.post(
@@ -127,7 +110,7 @@ def lot_bonds(
     lot_id: Id, request: Request, container: ContainerDep, uow: UowDep, actor: RequiredActorDep
 ) -> list[BondStatusOut]:
     now = container.clock.now()
-    found = _read(container, request, actor, uow, lambda conn: views.lot_bonds(conn, actor, lot_id, now))
+    found = audited_read(container, actor, request, lambda conn: views.lot_bonds(conn, actor, lot_id, now))
     return [BondStatusOut.of(item) for item in found]
 
 
@@ -140,7 +123,12 @@ def bond_of(
     lot_id: Id, org_id: Id, request: Request, container: ContainerDep, uow: UowDep, actor: RequiredActorDep
 ) -> BondStatusOut:
     now = container.clock.now()
-    found = _read(container, request, actor, uow, lambda conn: views.bond_of(conn, actor, lot_id, org_id, now))
+    found = audited_read(
+        container,
+        actor,
+        request,
+        lambda conn: views.bond_of(conn, actor, lot_id, org_id, now),
+    )
     return BondStatusOut.of(found)
 
 
@@ -172,7 +160,7 @@ def put_basic_account(org_id: Id, body: BasicAccountIn, uow: UowDep, actor: Requ
 def get_basic_account(
     org_id: Id, request: Request, container: ContainerDep, uow: UowDep, actor: RequiredActorDep
 ) -> BasicAccountOut:
-    found = _read(container, request, actor, uow, lambda conn: views.basic_account_of(conn, actor, org_id))
+    found = audited_read(container, actor, request, lambda conn: views.basic_account_of(conn, actor, org_id))
     return BasicAccountOut.of(found)
 
 
@@ -214,7 +202,12 @@ def get_statement(
     statement_id: Id, request: Request, container: ContainerDep, uow: UowDep, actor: RequiredActorDep
 ) -> StatementOut:
     now = container.clock.now()
-    found = _read(container, request, actor, uow, lambda conn: views.statement_view(conn, actor, statement_id, now))
+    found = audited_read(
+        container,
+        actor,
+        request,
+        lambda conn: views.statement_view(conn, actor, statement_id, now),
+    )
     return StatementOut.of(found)
 
 
@@ -225,7 +218,7 @@ def get_statement(
 )
 def unresolved(request: Request, container: ContainerDep, uow: UowDep, actor: RequiredActorDep) -> list[UnresolvedOut]:
     now = container.clock.now()
-    found = _read(container, request, actor, uow, lambda conn: views.unresolved_view(conn, actor, now))
+    found = audited_read(container, actor, request, lambda conn: views.unresolved_view(conn, actor, now))
     return [UnresolvedOut.of(row) for row in found]
 
 
@@ -242,8 +235,11 @@ def refunds(
     open_only: Annotated[bool, Query(description="only those not yet made or not yet reported")] = True,
 ) -> list[RefundWorkOut]:
     now = container.clock.now()
-    found = _read(
-        container, request, actor, uow, lambda conn: views.refunds_view(conn, actor, now, open_only=open_only)
+    found = audited_read(
+        container,
+        actor,
+        request,
+        lambda conn: views.refunds_view(conn, actor, now, open_only=open_only),
     )
     return [RefundWorkOut.of(work) for work in found]
 

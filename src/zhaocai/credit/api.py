@@ -7,14 +7,11 @@ everything; a market subject's users read what concerns their own organisation. 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from functools import partial
+from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Path, Query, Request, status
-from sqlalchemy import Connection
+from fastapi import APIRouter, Query, Request, status
 
-from zhaocai.core.actor import Actor
-from zhaocai.core.errors import DomainError
 from zhaocai.credit import views
 from zhaocai.credit.schemas import (
     AffiliateIn,
@@ -36,12 +33,11 @@ from zhaocai.credit.service import (
     do_record_restriction,
     do_remove_platform_affiliate,
 )
-from zhaocai.identity.schemas import ErrorOut
-from zhaocai.web.auth import RequiredActorDep, audit_refusal
+from zhaocai.web.auth import RequiredActorDep
 from zhaocai.web.deps import ContainerDep, UowDep
+from zhaocai.web.routing import Id, audited_read, refusals
 
 router = APIRouter(prefix="/api/v1/credit", tags=["credit"])
-Id = Annotated[str, Path(min_length=1, max_length=26, pattern=r"^[0-9A-Za-z]+$", description="a 26-character id")]
 OrgFilter = Annotated[
     str | None, Query(min_length=1, max_length=26, pattern=r"^[0-9A-Za-z]+$", description="one organisation's")
 ]
@@ -56,21 +52,7 @@ _DESCRIPTIONS = {
 }
 
 
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"model": ErrorOut, "description": _DESCRIPTIONS[code]} for code in codes}
-
-
-def _read(container: Any, request: Request, actor: Actor, uow: Any, view: Callable[[Connection], T]) -> T:
-    try:
-        with uow:
-            return view(uow.conn)
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        try:
-            audit_refusal(container, actor, request, error)
-        except DomainError:
-            raise error from None  # the audited copy drops the citation; answer with the original
+_errors = partial(refusals, _DESCRIPTIONS)
 
 
 # --- restrictions ------------------------------------------------------------------------------------------------
@@ -116,7 +98,7 @@ def lift_restriction(restriction_id: Id, body: ReasonIn, uow: UowDep, actor: Req
 def list_restrictions(
     request: Request, container: ContainerDep, uow: UowDep, actor: RequiredActorDep, org_id: OrgFilter = None
 ) -> list[RestrictionOut]:
-    found = _read(container, request, actor, uow, lambda conn: views.restrictions_view(conn, actor, org_id))
+    found = audited_read(container, actor, request, lambda conn: views.restrictions_view(conn, actor, org_id))
     return [RestrictionOut.of(item) for item in found]
 
 
@@ -128,7 +110,12 @@ def list_restrictions(
 def get_restriction(
     restriction_id: Id, request: Request, container: ContainerDep, uow: UowDep, actor: RequiredActorDep
 ) -> RestrictionOut:
-    found = _read(container, request, actor, uow, lambda conn: views.restriction_view(conn, actor, restriction_id))
+    found = audited_read(
+        container,
+        actor,
+        request,
+        lambda conn: views.restriction_view(conn, actor, restriction_id),
+    )
     return RestrictionOut.of(found)
 
 
@@ -167,7 +154,7 @@ def remove_affiliate(affiliate_id: Id, body: ReasonIn, uow: UowDep, actor: Requi
 def list_affiliates(
     request: Request, container: ContainerDep, uow: UowDep, actor: RequiredActorDep, org_id: OrgFilter = None
 ) -> list[AffiliateOut]:
-    found = _read(container, request, actor, uow, lambda conn: views.affiliates_view(conn, actor, org_id))
+    found = audited_read(container, actor, request, lambda conn: views.affiliates_view(conn, actor, org_id))
     return [AffiliateOut.of(item) for item in found]
 
 
@@ -212,7 +199,7 @@ def end_control(relationship_id: Id, body: ReasonIn, uow: UowDep, actor: Require
 def list_controls(
     request: Request, container: ContainerDep, uow: UowDep, actor: RequiredActorDep, org_id: OrgFilter = None
 ) -> list[ControlOut]:
-    found = _read(container, request, actor, uow, lambda conn: views.controls_view(conn, actor, org_id))
+    found = audited_read(container, actor, request, lambda conn: views.controls_view(conn, actor, org_id))
     return [ControlOut.of(item) for item in found]
 
 
@@ -241,5 +228,10 @@ def record_representative(
 def get_representative(
     org_id: Id, request: Request, container: ContainerDep, uow: UowDep, actor: RequiredActorDep
 ) -> RepresentativeOut:
-    found = _read(container, request, actor, uow, lambda conn: views.representative_view(conn, actor, org_id))
+    found = audited_read(
+        container,
+        actor,
+        request,
+        lambda conn: views.representative_view(conn, actor, org_id),
+    )
     return RepresentativeOut.of(found)

@@ -7,6 +7,7 @@ Thin: parse, call the use case, render. Rules and access checks live in the use 
 from __future__ import annotations
 
 import base64
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response, status
@@ -28,7 +29,6 @@ from zhaocai.identity.schemas import (
     CertificateProofIn,
     ChallengeOut,
     DecisionIn,
-    ErrorOut,
     LoginIn,
     MeOut,
     OrganisationOut,
@@ -62,9 +62,9 @@ from zhaocai.web.auth import (
     set_session_cookie,
 )
 from zhaocai.web.deps import ContainerDep, UowDep
+from zhaocai.web.routing import Id, refusals
 
 router = APIRouter(prefix="/api/v1", tags=["identity"])
-Id = Annotated[str, Path(min_length=1, max_length=26, pattern=r"^[0-9A-Za-z]+$", description="a 26-character id")]
 RoleName = Annotated[str, Path(min_length=1, max_length=30, pattern=r"^[a-z_]+$")]
 
 _DESCRIPTIONS = {
@@ -78,8 +78,7 @@ _DESCRIPTIONS = {
 }
 
 
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"model": ErrorOut, "description": _DESCRIPTIONS[code]} for code in codes}
+_errors = partial(refusals, _DESCRIPTIONS)
 
 
 def _env(container: Any) -> IdentityEnv:

@@ -96,13 +96,16 @@ def do_refuse_request(
 
 
 def record_refusal(uow: UnitOfWork, actor: Actor, error: DomainError, *, request: str) -> None:
-    """Audit `error` as a refusal of `request` and raise it."""
-    do_refuse_request(
-        uow=uow,
-        actor=actor,
-        status=error.status,
-        code=error.code,
-        message=error.message,
-        request=request,
-        field=error.field,
-    )
+    """Audit `error` as a refusal of `request` and raise it — the caller's own error, citation and detail intact."""
+    try:
+        do_refuse_request(
+            uow=uow,
+            actor=actor,
+            status=error.status,
+            code=error.code,
+            message=error.message,
+            request=request,
+            field=error.field,
+        )
+    except DomainError:
+        raise error from None

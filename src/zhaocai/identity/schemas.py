@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -203,9 +203,3 @@ class MeOut(BaseModel):
     second_factor_enrolled: bool
 
 
-class ErrorOut(BaseModel):
-    error: str = Field(..., description="machine-readable reason, e.g. bad_credentials, session_expired, csrf")
-    message: str = Field(..., description="the rule that refused the request")
-    field: str | None = None
-    citation: str | None = None
-    problems: list[dict[str, Any]] | None = Field(None, description="every invalid field (422 only)")

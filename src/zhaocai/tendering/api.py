@@ -9,17 +9,17 @@ refused read is audited here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
+from functools import partial
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from fastapi.responses import StreamingResponse
 
 from zhaocai.core.actor import Actor
-from zhaocai.core.errors import DomainError, NotFound
-from zhaocai.identity.schemas import ErrorOut
+from zhaocai.core.errors import NotFound
 from zhaocai.tendering import codec
 from zhaocai.tendering.clarifications import answered_questions, list_clarifications, my_questions, open_questions
 from zhaocai.tendering.documents import MAX_DOCUMENT_BYTES, DocumentFile, store_document
@@ -89,11 +89,11 @@ from zhaocai.tendering.views import (
     require_full_view,
     tender_view,
 )
-from zhaocai.web.auth import ActorDep, RequiredActorDep, audit_refusal
+from zhaocai.web.auth import ActorDep, RequiredActorDep
 from zhaocai.web.deps import ContainerDep, UowDep
+from zhaocai.web.routing import Id, audited_read, refusals
 
 router = APIRouter(prefix="/api/v1", tags=["tendering"])
-Id = Annotated[str, Path(min_length=1, max_length=26, pattern=r"^[0-9A-Za-z]+$", description="a 26-character id")]
 T = TypeVar("T")
 
 _DESCRIPTIONS = {
@@ -106,19 +106,7 @@ _DESCRIPTIONS = {
 }
 
 
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"model": ErrorOut, "description": _DESCRIPTIONS[code]} for code in codes}
-
-
-def _read(container: Any, actor: Actor, request: Request, read: Callable[[Any], T]) -> T:
-    """Run a read; a refusal is audited (an anonymous caller's not-found is just not found)."""
-    try:
-        with container.engine.connect() as conn:
-            return read(conn)
-    except DomainError as error:
-        if error.status == 404 and actor.user_id is None:
-            raise
-        audit_refusal(container, actor, request, error)
+_errors = partial(refusals, _DESCRIPTIONS)
 
 
 def _tender_out(view: TenderView) -> TenderOut:
@@ -174,7 +162,14 @@ def register_project(
         approval=ApprovalRecord(**body.approval.model_dump()),
         funding=Funding(**body.funding.model_dump()),
     )
-    return _project_out(_read(container, actor, request, lambda conn: project_view(conn, actor, project_id)))
+    return _project_out(
+        audited_read(
+            container,
+            actor,
+            request,
+            lambda conn: project_view(conn, actor, project_id),
+        )
+    )
 
 
 @router.get("/projects", summary="The caller's organisation's projects (supervisors: all)", responses=_errors(401))
@@ -185,7 +180,14 @@ def get_projects(container: ContainerDep, actor: RequiredActorDep) -> list[Proje
 
 @router.get("/projects/{project_id}", summary="A project of the caller's organisation", responses=_errors(401, 404))
 def get_project(project_id: Id, request: Request, container: ContainerDep, actor: RequiredActorDep) -> ProjectOut:
-    return _project_out(_read(container, actor, request, lambda conn: project_view(conn, actor, project_id)))
+    return _project_out(
+        audited_read(
+            container,
+            actor,
+            request,
+            lambda conn: project_view(conn, actor, project_id),
+        )
+    )
 
 
 # --- tenders and lots --------------------------------------------------------------------------------------------
@@ -247,7 +249,14 @@ def get_tenders(
     responses=_errors(404),
 )
 def get_tender(tender_id: Id, request: Request, container: ContainerDep, actor: ActorDep) -> TenderOut:
-    return _tender_out(_read(container, actor, request, lambda conn: tender_view(conn, actor, tender_id)))
+    return _tender_out(
+        audited_read(
+            container,
+            actor,
+            request,
+            lambda conn: tender_view(conn, actor, tender_id),
+        )
+    )
 
 
 def _fresh(container: Any, actor: Actor, request: Request, tender_id: str) -> TenderOut:
@@ -271,7 +280,12 @@ def add_lot(
 
 @router.get("/lots/{lot_id}", summary="A lot (标段/包) of a published tender", responses=_errors(404))
 def get_lot(lot_id: Id, request: Request, container: ContainerDep, actor: ActorDep) -> LotOut:
-    view, _ = _read(container, actor, request, lambda conn: lot_view(conn, actor, lot_id))
+    view, _ = audited_read(
+        container,
+        actor,
+        request,
+        lambda conn: lot_view(conn, actor, lot_id),
+    )
     return next(lot for lot in _tender_out(view).lots if lot.id == lot_id)
 
 
@@ -281,7 +295,12 @@ def get_lot(lot_id: Id, request: Request, container: ContainerDep, actor: ActorD
     responses=_errors(404),
 )
 def get_tender_lot(tender_id: Id, lot_id: Id, request: Request, container: ContainerDep, actor: ActorDep) -> LotOut:
-    view, _ = _read(container, actor, request, lambda conn: lot_of_tender(conn, actor, tender_id, lot_id))
+    view, _ = audited_read(
+        container,
+        actor,
+        request,
+        lambda conn: lot_of_tender(conn, actor, tender_id, lot_id),
+    )
     return next(lot for lot in _tender_out(view).lots if lot.id == lot_id)
 
 
@@ -302,7 +321,12 @@ def publish_notice(
 
 @router.get("/tenders/{tender_id}/notice", summary="The published notice (public)", responses=_errors(404))
 def get_notice(tender_id: Id, request: Request, container: ContainerDep, actor: ActorDep) -> dict[str, Any]:
-    tender = _read(container, actor, request, lambda conn: tender_view(conn, actor, tender_id)).tender
+    tender = audited_read(
+        container,
+        actor,
+        request,
+        lambda conn: tender_view(conn, actor, tender_id),
+    ).tender
     if tender.notice is None:
         raise NotFound(f"tender {tender.number} has no notice yet", field="tender_id")
     return codec.to_data(tender.notice)
@@ -356,7 +380,7 @@ def get_documents(
         tender_view(conn, actor, tender_id)
         return list_documents(conn, tender_id, current_only=current)
 
-    return [_document_out(info) for info in _read(container, actor, request, read)]
+    return [_document_out(info) for info in audited_read(container, actor, request, read)]
 
 
 @router.get(
@@ -377,7 +401,7 @@ def download_document(
                 code="wrong_tender",
             )
 
-    _read(container, actor, request, check)
+    audited_read(container, actor, request, check)
     info = do_download_document(uow=uow, actor=actor, document_id=document_id)
     headers = {
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(info.filename)}",
@@ -451,7 +475,7 @@ def get_clarifications(
         tender_view(conn, actor, tender_id)
         return list_clarifications(conn, tender_id)
 
-    found = _read(container, actor, request, read)
+    found = audited_read(container, actor, request, read)
     return [ClarificationOut(**{name: getattr(c, name) for name in ClarificationOut.model_fields}) for c in found]
 
 
@@ -477,7 +501,7 @@ def get_questions(
         tender_view(conn, actor, tender_id)
         return answered_questions(conn, tender_id)
 
-    return [AnsweredQuestionOut(**vars(q)) for q in _read(container, actor, request, read)]
+    return [AnsweredQuestionOut(**vars(q)) for q in audited_read(container, actor, request, read)]
 
 
 @router.get(
@@ -492,7 +516,10 @@ def get_open_questions(
         require_full_view(conn, actor, tender_id, what="open questions")
         return open_questions(conn, tender_id)
 
-    return [OpenQuestionOut(id=q, question=text, asked_at=at) for q, text, at in _read(container, actor, request, read)]
+    return [
+        OpenQuestionOut(id=q, question=text, asked_at=at)
+        for q, text, at in audited_read(container, actor, request, read)
+    ]
 
 
 @router.get(
@@ -507,7 +534,7 @@ def get_my_questions(
         tender_view(conn, actor, tender_id)
         return my_questions(conn, tender_id, actor.org_id) if actor.org_id else []
 
-    return [MyQuestionOut(**q) for q in _read(container, actor, request, read)]
+    return [MyQuestionOut(**q) for q in audited_read(container, actor, request, read)]
 
 
 @router.post(
@@ -557,7 +584,7 @@ def get_objections(
         require_full_view(conn, actor, tender_id, what="objections")
         return objections_of(conn, tender_id)
 
-    return [ObjectionOut(**vars(o)) for o in _read(container, actor, request, read)]
+    return [ObjectionOut(**vars(o)) for o in audited_read(container, actor, request, read)]
 
 
 @router.post(

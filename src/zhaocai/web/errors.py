@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 
@@ -20,11 +20,12 @@ log = logging.getLogger("zhaocai.web")
 class ErrorBody(BaseModel):
     """Every refusal: a code, a message naming the rule, and the field (and legal citation) when there is one."""
 
-    error: str
-    message: str
+    error: str = Field(..., description="machine-readable reason, e.g. bad_credentials, session_expired, csrf")
+    message: str = Field(..., description="the rule that refused the request")
     field: str | None = None
     citation: str | None = None
     detail: dict[str, Any] | None = None
+    problems: list[dict[str, Any]] | None = Field(None, description="every invalid field (422 only)")
 
 
 def _field_name(loc: tuple[object, ...], kind: str | None = None) -> str:
