@@ -18,6 +18,7 @@ from zhaocai.bidder.pack import pack as pack_bid
 from zhaocai.bidder.requirements import BidRequirements
 from zhaocai.bidder.sealer import seal_bid
 from zhaocai.bidder.spec import BidSpec
+from zhaocai.bidding.receipts import SignedReceipt
 from zhaocai.core.errors import DomainError
 
 app = typer.Typer(help="投标工具: build, seal, submit and withdraw sealed bids", no_args_is_help=True)
@@ -161,13 +162,24 @@ def _with_client(server: str | None, token: str | None, call: Callable[[BidderCl
 @app.command()
 def submit(
     envelope: Path = typer.Argument(..., exists=True, dir_okay=False),
-    lot: str = typer.Option(..., "--lot"),
+    lot: str | None = typer.Option(None, "--lot", help="a bid for this lot"),
+    prequalification: str | None = typer.Option(
+        None, "--prequalification", metavar="TENDER", help="a prequalification application to this tender (办法28)"
+    ),
     idempotency_key: str | None = typer.Option(None, "--idempotency-key", help="default: a fresh random key"),
     server: str | None = ServerOption,
     token: str | None = TokenOption,
 ) -> None:
     """Upload ENVELOPE; print the platform's receipt (verified against its published keys) and save it beside."""
-    receipt = _with_client(server, token, lambda c: c.submit(lot, envelope, idempotency_key=idempotency_key))
+    if (lot is None) == (prequalification is None):
+        raise typer.BadParameter("give either --lot (a bid) or --prequalification TENDER (an application)")
+
+    def upload(client: BidderClient) -> SignedReceipt:
+        if prequalification is not None:
+            return client.submit_application(prequalification, envelope, idempotency_key=idempotency_key)
+        return client.submit(lot or "", envelope, idempotency_key=idempotency_key)
+
+    receipt = _with_client(server, token, upload)
     saved = envelope.with_name(envelope.name + ".receipt.json")
     saved.write_text(json.dumps(receipt.to_json(), ensure_ascii=False, indent=2))
     _show(f"receipt (signature verified; saved to {saved})", receipt.body)

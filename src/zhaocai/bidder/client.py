@@ -15,6 +15,7 @@ import httpx
 from zhaocai.bidder.credentials import Credentials
 from zhaocai.bidder.requirements import BidRequirements
 from zhaocai.bidding.receipts import ReceiptInvalid, SignedReceipt, verify_receipt
+from zhaocai.bidding.targets import PREQUALIFICATION_LOT
 from zhaocai.bidding.withdrawal_notice import sign_withdrawal
 from zhaocai.sealing import read_header
 
@@ -86,7 +87,17 @@ class BidderClient:
         return receipt
 
     def submit(self, lot_id: str, envelope: Path, *, idempotency_key: str | None = None) -> SignedReceipt:
-        """Upload `envelope`; retried (same key, same bytes) on a lost connection or a server error."""
+        """Upload a sealed bid for `lot_id`; retried (same key, same bytes) on a lost connection or a server error."""
+        return self._upload(f"/api/v1/lots/{lot_id}/bids", envelope, "bid", lot_id, idempotency_key)
+
+    def submit_application(
+        self, tender_id: str, envelope: Path, *, idempotency_key: str | None = None
+    ) -> SignedReceipt:
+        """Upload a sealed prequalification application (电子招标投标办法28) for `tender_id`."""
+        path = f"/api/v1/tenders/{tender_id}/prequalification/applications"
+        return self._upload(path, envelope, "prequalification_application", PREQUALIFICATION_LOT, idempotency_key)
+
+    def _upload(self, path: str, envelope: Path, kind: str, lot_id: str, idempotency_key: str | None) -> SignedReceipt:
         header = read_header(envelope.open("rb"))
         key = idempotency_key or uuid.uuid4().hex
         headers = self.headers | {
@@ -97,9 +108,7 @@ class BidderClient:
         last: Exception | None = None
         for _ in range(RETRIES):
             try:
-                response = self.http.post(
-                    f"/api/v1/lots/{lot_id}/bids", content=_file_chunks(envelope), headers=headers
-                )
+                response = self.http.post(path, content=_file_chunks(envelope), headers=headers)
             except httpx.TransportError as exc:
                 last = exc
                 continue
@@ -108,7 +117,7 @@ class BidderClient:
                 continue
             receipt = self.verified(SignedReceipt.from_json(self._check(response)))
             expected = {
-                "kind": "bid",
+                "kind": kind,
                 "lot_id": lot_id,
                 "bid_version": header.bid_version,
                 "envelope_sha256": _sha256(envelope),

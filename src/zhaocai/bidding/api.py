@@ -28,7 +28,7 @@ from zhaocai.bidding.schemas import (
     ReceiptOut,
     WithdrawalIn,
 )
-from zhaocai.bidding.submission import submit_bid
+from zhaocai.bidding.submission import submit_application, submit_bid
 from zhaocai.bidding.withdrawal import withdraw_bid
 from zhaocai.bidding.withdrawal_notice import SignedWithdrawal
 from zhaocai.core.errors import DomainError
@@ -221,6 +221,59 @@ def get_bid_count(lot_id: Id, request: Request, container: ContainerDep, actor: 
     now = container.clock.now()
     count = _read_after_deadline(container, actor, request, lambda conn: queries.count_bids(conn, actor, lot_id, now))
     return BidCountOut(lot_id=lot_id, count=count)
+
+
+@router.post(
+    "/tenders/{tender_id}/prequalification/applications",
+    summary="Submit a sealed prequalification application (or a higher version of it) before applications are due",
+    status_code=status.HTTP_201_CREATED,
+    responses=_errors(401, 403, 404, 409, 413, 422),
+    openapi_extra=_ENVELOPE_BODY,
+)
+async def post_application(
+    tender_id: Id,
+    request: Request,
+    container: ContainerDep,
+    actor: RequiredActorDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ReceiptOut:
+    """Sealed and submitted exactly like a bid (电子招标投标办法28): the envelope's lot_id is "prequalification", its
+    one section `whole`. The time applications are due is checked with the platform's clock just before the commit
+    (条例17). The response is the platform's signed receipt naming the audit entry."""
+    run = functools.partial(
+        submit_application,
+        container,
+        actor,
+        tender_id,
+        _body_chunks(request),
+        idempotency_key=idempotency_key,
+        content_length=_content_length(request),
+    )
+    receipt = await anyio.to_thread.run_sync(run, limiter=_upload_limiter())
+    return ReceiptOut(**receipt.to_json())
+
+
+@router.get(
+    "/tenders/{tender_id}/prequalification/my-application",
+    summary="Your organisation's own prequalification application: status, versions, receipts",
+    responses=_errors(401, 404, 409),
+)
+def get_my_application(tender_id: Id, container: ContainerDep, actor: RequiredActorDep) -> MyBidOut:
+    with container.engine.connect() as conn:
+        return MyBidOut.of(queries.my_application(conn, actor, tender_id))
+
+
+@router.get(
+    "/tenders/{tender_id}/prequalification/applications",
+    summary="Who applied for prequalification — once applications are due only (招标投标法22; 电子招标投标办法27, 28)",
+    responses=_errors(401, 403, 404, 409),
+)
+def get_applications(tender_id: Id, request: Request, container: ContainerDep, actor: RequiredActorDep) -> list[BidOut]:
+    now = container.clock.now()
+    found = _read_after_deadline(
+        container, actor, request, lambda conn: queries.list_applications(conn, actor, tender_id, now)
+    )
+    return [BidOut.of(application) for application in found]
 
 
 @router.get(

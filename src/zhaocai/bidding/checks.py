@@ -23,6 +23,8 @@ PREQUALIFIED_CITATION = "条例19"
 CONSORTIUM_CITATION = "招标投标法31"
 SAME_REPRESENTATIVE_CITATION = "条例34"
 CONSORTIUM_OVERLAP_CITATION = "条例37"
+APPLICATION_CITATION = "电子招标投标办法28"
+APPLICATIONS_DUE_CITATION = "条例17"
 
 ONE_ENVELOPE = ("whole",)
 TWO_ENVELOPES = ("technical", "price")
@@ -112,16 +114,19 @@ def check_signer_is_bidder(signer_credit_code: str | None, signer_subject: str, 
         )
 
 
-def check_before_deadline(now: datetime, deadline: datetime | None) -> None:
-    """A bid, a modification or a withdrawal counts only if it is complete — committed — before the deadline."""
+def check_before_deadline(
+    now: datetime, deadline: datetime | None, *, what: str = "bid", citation: str = DEADLINE_CITATION
+) -> None:
+    """A bid (or an application), a modification or a withdrawal counts only if it is complete — committed — before
+    the deadline (for an application: the time applications are due)."""
     if deadline is None:
-        raise Conflict("this lot has no bid deadline yet: bids are not being taken", code="not_accepting_bids")
+        raise Conflict(f"there is no {what} deadline yet: {what}s are not being taken", code=f"not_accepting_{what}s")
     if now >= deadline:
         raise DeadlinePassed(
-            f"the bid deadline {_beijing(deadline)} has passed (the platform's time is {_beijing(now)}): "
-            "a bid that has not been received in full by the deadline is refused",
+            f"the {what} deadline {_beijing(deadline)} has passed (the platform's time is {_beijing(now)}): "
+            f"a {what} that has not been received in full by the deadline is refused",
             field="deadline",
-            citation=DEADLINE_CITATION,
+            citation=citation,
         )
 
 

@@ -10,14 +10,13 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from zhaocai.adapters.db.uow import UnitOfWork
-from zhaocai.bidding.checks import AFFILIATE_CITATION, CONSORTIUM_CITATION, check_accepting, check_may_bid
+from zhaocai.bidding.checks import AFFILIATE_CITATION, CONSORTIUM_CITATION
 from zhaocai.core.actor import Actor
 from zhaocai.core.errors import Forbidden
 from zhaocai.identity import repository as identity_repository
 from zhaocai.identity.access import require_role, require_verified_organisation
 from zhaocai.identity.model import Organisation, OrgKind, OrgStatus
 from zhaocai.sealing import Bidder
-from zhaocai.tendering.queries import BiddingTerms, bidding_terms
 
 BIDDER_ROLE = "bidder"
 
@@ -59,16 +58,6 @@ def check_not_restricted(
                 "until": restriction.until.isoformat() if restriction.until else None,
             },
         )
-
-
-def admissible(uow: UnitOfWork, actor: Actor, lot_id: str, now: datetime) -> tuple[Organisation, BiddingTerms]:
-    """Everything about the bidder and the lot that can be checked before the envelope arrives."""
-    org = bidder_organisation(uow, actor)
-    terms = bidding_terms(uow.conn, lot_id)
-    check_accepting(terms, now)
-    check_may_bid(terms, org.id)
-    check_not_restricted(uow.conn, org, now)
-    return org, terms
 
 
 def consortium_members(

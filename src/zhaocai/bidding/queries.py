@@ -3,7 +3,8 @@
 Before the deadline a bidder reads its own bid and nothing else; everyone else — tenderer, agency, platform staff,
 supervisors, other bidders — is refused any list or count, with the same words whatever has happened, so that
 not even the refusal varies with other bidders' activity. After the deadline the tender side, supervisors and
-platform operators may list the bids (opening comes in the next stage).
+platform operators may list the bids (opening comes in the next stage). Prequalification applications are kept
+the same way until they are due.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from sqlalchemy import Connection, select
 
 from zhaocai.adapters.db.tables.audit import audit_entries
 from zhaocai.bidding import repository
-from zhaocai.bidding.checks import SECRECY_CITATION
-from zhaocai.bidding.repository import BidStatus, StoredBid, StoredVersion, StoredWithdrawal
+from zhaocai.bidding.checks import APPLICATION_CITATION, SECRECY_CITATION
+from zhaocai.bidding.repository import APPLICATIONS, BidStatus, StoredBid, StoredVersion, StoredWithdrawal
+from zhaocai.bidding.targets import application_target
 from zhaocai.core.actor import Actor
 from zhaocai.core.errors import Forbidden, NotFound
 from zhaocai.identity.access import is_system
@@ -101,3 +103,36 @@ def check_proof_reader(conn: Connection, actor: Actor, entry_id: str) -> None:
     ):
         return
     raise NotFound(f"no audit entry {entry_id} of yours", field="entry_id")
+
+
+# prequalification applications (sealed like bids, 电子招标投标办法28; as secret as bids until they are due)
+
+
+def my_application(conn: Connection, actor: Actor, tender_id: str) -> MyBid:
+    """The acting organisation's own prequalification application to the tender, every version with its receipt."""
+    target = application_target(conn, tender_id)  # NotFound / no_prequalification
+    application = (
+        repository.bid_for(conn, target.lot_id, actor.org_id, ledger=APPLICATIONS, tender_id=tender_id)
+        if actor.org_id
+        else None
+    )
+    if application is None:
+        raise NotFound(
+            "your organisation has not applied for this tender's prequalification", field="tender_id", code="no_bid"
+        )
+    return MyBid(application, repository.versions_of(conn, application.id, ledger=APPLICATIONS), [])
+
+
+def list_applications(conn: Connection, actor: Actor, tender_id: str, at: datetime) -> list[StoredBid]:
+    """Who applied — once applications are due, for the tender's side, supervisors and platform operators."""
+    target = application_target(conn, tender_id)
+    if target.deadline is None or at < target.deadline:
+        raise Forbidden(
+            "prequalification applications, their number and who submitted them are secret until applications are "
+            "due: before then, no one but each applicant (about its own application) may see them",
+            field="tender_id",
+            code="secret_until_deadline",
+            citation=f"{SECRECY_CITATION}; {APPLICATION_CITATION}",
+        )
+    _may_list(conn, actor, tender_id)
+    return repository.applications_of_tender(conn, tender_id)

@@ -6,10 +6,29 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 
 from zhaocai.adapters.db.tables.audit import audit_entries
-from zhaocai.adapters.db.tables.bidding import bid_consortium_members, bid_versions, bid_withdrawals, bids
+from zhaocai.adapters.db.tables.bidding import (
+    bid_consortium_members,
+    bid_versions,
+    bid_withdrawals,
+    bids,
+    prequal_application_versions,
+    prequal_applications,
+)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Where one kind of sealed submission is kept: bids on lots, or prequalification applications to tenders."""
+
+    heads: Table
+    versions: Table
+
+
+BIDS = Ledger(bids, bid_versions)
+APPLICATIONS = Ledger(prequal_applications, prequal_application_versions)
 
 
 class BidStatus:
@@ -89,25 +108,32 @@ def _values(record: Any) -> dict[str, Any]:
 # bids
 
 
-def bid_for(conn: Connection, lot_id: str, org_id: str) -> StoredBid | None:
-    row = conn.execute(select(bids).where(bids.c.lot_id == lot_id, bids.c.bidder_org_id == org_id)).first()
+def bid_for(
+    conn: Connection, lot_id: str, org_id: str, *, ledger: Ledger = BIDS, tender_id: str | None = None
+) -> StoredBid | None:
+    heads = ledger.heads
+    query = select(heads).where(heads.c.lot_id == lot_id, heads.c.bidder_org_id == org_id)
+    if tender_id is not None:
+        query = query.where(heads.c.tender_id == tender_id)
+    row = conn.execute(query).first()
     return _build(StoredBid, row) if row else None
 
 
-def get_bid(conn: Connection, bid_id: str) -> StoredBid | None:
-    row = conn.execute(select(bids).where(bids.c.id == bid_id)).first()
+def get_bid(conn: Connection, bid_id: str, *, ledger: Ledger = BIDS) -> StoredBid | None:
+    row = conn.execute(select(ledger.heads).where(ledger.heads.c.id == bid_id)).first()
     return _build(StoredBid, row) if row else None
 
 
-def insert_bid(conn: Connection, bid: StoredBid) -> None:
-    conn.execute(insert(bids).values(**_values(bid)))
+def insert_bid(conn: Connection, bid: StoredBid, *, ledger: Ledger = BIDS) -> None:
+    conn.execute(insert(ledger.heads).values(**_values(bid)))
 
 
-def advance_bid(conn: Connection, bid: StoredBid, version: StoredVersion) -> bool:
+def advance_bid(conn: Connection, bid: StoredBid, version: StoredVersion, *, ledger: Ledger = BIDS) -> bool:
     """Make `version` the bid's latest, unless a concurrent submission already made a higher one latest."""
+    heads = ledger.heads
     result = conn.execute(
-        update(bids)
-        .where(bids.c.id == bid.id, bids.c.latest_version < version.version)
+        update(heads)
+        .where(heads.c.id == bid.id, heads.c.latest_version < version.version)
         .values(
             latest_version=version.version,
             latest_version_id=version.id,
@@ -161,8 +187,8 @@ def count_bids(conn: Connection, lot_id: str, statuses: tuple[str, ...]) -> int:
 # versions
 
 
-def insert_version(conn: Connection, version: StoredVersion) -> None:
-    conn.execute(insert(bid_versions).values(**_values(version)))
+def insert_version(conn: Connection, version: StoredVersion, *, ledger: Ledger = BIDS) -> None:
+    conn.execute(insert(ledger.versions).values(**_values(version)))
 
 
 def get_version(conn: Connection, version_id: str) -> StoredVersion | None:
@@ -170,23 +196,36 @@ def get_version(conn: Connection, version_id: str) -> StoredVersion | None:
     return _build(StoredVersion, row) if row else None
 
 
-def versions_of(conn: Connection, bid_id: str) -> list[StoredVersion]:
-    query = select(bid_versions).where(bid_versions.c.bid_id == bid_id).order_by(bid_versions.c.version)
+def versions_of(conn: Connection, bid_id: str, *, ledger: Ledger = BIDS) -> list[StoredVersion]:
+    versions = ledger.versions
+    query = select(versions).where(versions.c.bid_id == bid_id).order_by(versions.c.version)
     return [_build(StoredVersion, row) for row in conn.execute(query)]
 
 
-def version_by_idempotency_key(conn: Connection, org_id: str, key: str) -> StoredVersion | None:
+def version_by_idempotency_key(
+    conn: Connection, org_id: str, key: str, *, ledger: Ledger = BIDS
+) -> StoredVersion | None:
+    versions = ledger.versions
     row = conn.execute(
-        select(bid_versions).where(bid_versions.c.bidder_org_id == org_id, bid_versions.c.idempotency_key == key)
+        select(versions).where(versions.c.bidder_org_id == org_id, versions.c.idempotency_key == key)
     ).first()
     return _build(StoredVersion, row) if row else None
 
 
-def nonce_used(conn: Connection, lot_id: str, org_id: str, nonce: str) -> bool:
-    query = select(bid_versions.c.id).where(
-        bid_versions.c.lot_id == lot_id, bid_versions.c.bidder_org_id == org_id, bid_versions.c.nonce == nonce
+def nonce_used(conn: Connection, lot_id: str, org_id: str, nonce: str, *, ledger: Ledger = BIDS) -> bool:
+    """Whether this bidder already submitted an envelope with this nonce (for an application, `lot_id` is the
+    literal "prequalification": a nonce is random, so only a replayed envelope matches)."""
+    versions = ledger.versions
+    query = select(versions.c.id).where(
+        versions.c.lot_id == lot_id, versions.c.bidder_org_id == org_id, versions.c.nonce == nonce
     )
     return conn.execute(query).first() is not None
+
+
+def applications_of_tender(conn: Connection, tender_id: str) -> list[StoredBid]:
+    heads = prequal_applications
+    query = select(heads).where(heads.c.tender_id == tender_id).order_by(heads.c.first_submitted_at, heads.c.id)
+    return [_build(StoredBid, row) for row in conn.execute(query)]
 
 
 def insert_members(conn: Connection, version_id: str, members: list[tuple[str, str, str]]) -> None:

@@ -1,38 +1,33 @@
-"""Submitting a bid (or a modification: a new, higher version) before the deadline.
+"""Submitting a sealed envelope before the deadline: a bid on a lot (or its modification: a new, higher version), or
+a prequalification application to a tender, sealed and submitted exactly like a bid (电子招标投标办法28). Both go
+through one path; a `targets.Target` carries what differs.
 
-`submit_bid` is what the API calls: it checks what it can before reading a byte, streams the envelope into the
-blob store through the reader (`intake`), then runs the use case `do_submit_bid`, which decides in one transaction
-— reading the clock for the deadline as its very last check before the commit — and finally signs the receipt
-(DESIGN principle 5: blob durable → commit with its audit entry → signed receipt).
+`submit_bid` / `submit_application` are what the API calls: they check what can be checked before reading a byte,
+stream the envelope into the blob store through the reader (`intake`), then run the use case (`do_submit_bid` /
+`do_submit_application`), which decides in one transaction — reading the clock for the deadline as its very last
+check before the commit — and finally sign the receipt (DESIGN principle 5: blob durable → commit with its audit
+entry → signed receipt).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from zhaocai.adapters.db.tables.bidding import bid_versions
 from zhaocai.adapters.db.uow import UnitOfWork
 from zhaocai.bidding import repository
-from zhaocai.bidding.checks import (
-    check_accepting,
-    check_before_deadline,
-    check_header,
-    check_may_bid,
-    check_new_version,
-    check_signer_is_bidder,
-    replayed_nonce,
-)
-from zhaocai.bidding.eligibility import admissible, bidder_organisation, check_not_restricted, consortium_members
+from zhaocai.bidding.checks import check_header, check_new_version, check_signer_is_bidder, replayed_nonce
+from zhaocai.bidding.eligibility import bidder_organisation, check_not_restricted, consortium_members
 from zhaocai.bidding.intake import Intake, ReceivedEnvelope, receive_envelope, verify_signer
 from zhaocai.bidding.platform_key import platform_signer
 from zhaocai.bidding.policy import bidding_policy
 from zhaocai.bidding.receipts import SignedReceipt, sign_receipt
 from zhaocai.bidding.repository import BidStatus, StoredBid, StoredVersion
+from zhaocai.bidding.targets import Target, application_target, bid_target
 from zhaocai.core.actor import Actor
 from zhaocai.core.errors import Conflict, DomainError, TooLarge
 from zhaocai.core.ids import new_id
@@ -40,10 +35,13 @@ from zhaocai.crypto.trust import VerifiedCertificate
 from zhaocai.identity.env import identity_env
 from zhaocai.identity.model import Organisation
 from zhaocai.sealing import EnvelopeHeader
-from zhaocai.tendering.queries import BiddingTerms, bidding_terms
 from zhaocai.usecase import use_case
 
 ACTION = "bidding.submit_bid"
+APPLICATION_ACTION = "bidding.submit_application"
+_ACTIONS = {"bid": ACTION, "application": APPLICATION_ACTION}
+_RECEIPT_KINDS = {"bid": "bid", "application": "prequalification_application"}
+TargetLoader = Callable[[Any, str], Target]
 
 
 @dataclass(frozen=True)
@@ -52,12 +50,15 @@ class Accepted:
     tender_id: str
     bidder_credit_code: str
     replay: bool  # a retry with the same idempotency key and envelope: nothing new was stored
+    kind: str = "bid"  # "bid" | "application"
 
 
-def _concurrent() -> Conflict:
+def _concurrent(target: Target) -> Conflict:
+    own = "bid for this lot" if target.kind == "bid" else "prequalification application"
+    look = "GET my-bid" if target.kind == "bid" else "GET my-application"
     return Conflict(
-        "another submission of your bid for this lot was committed at the same moment; check your bid's status "
-        "(GET my-bid) and submit again if needed",
+        f"another submission of your {own} was committed at the same moment; check its status ({look}) and submit "
+        "again if needed",
         field="envelope",
         code="concurrent_submission",
     )
@@ -67,49 +68,63 @@ def _concurrent() -> Conflict:
 def do_submit_bid(
     *, uow: UnitOfWork, actor: Actor, lot_id: str, intake: Intake, idempotency_key: str | None = None
 ) -> Accepted:
+    return _accept(uow, actor, bid_target, lot_id, intake, idempotency_key)
+
+
+@use_case(APPLICATION_ACTION, object_type="application_version")
+def do_submit_application(
+    *, uow: UnitOfWork, actor: Actor, tender_id: str, intake: Intake, idempotency_key: str | None = None
+) -> Accepted:
+    return _accept(uow, actor, application_target, tender_id, intake, idempotency_key)
+
+
+def _accept(
+    uow: UnitOfWork, actor: Actor, load: TargetLoader, target_id: str, intake: Intake, idempotency_key: str | None
+) -> Accepted:
     org = bidder_organisation(uow, actor)
-    terms = bidding_terms(uow.conn, lot_id)
+    target = load(uow.conn, target_id)
     if intake.error is not None:
         raise intake.error
     if intake.envelope is None:
         raise Conflict("the upload was not read; submit it again", field="envelope", code="upload_not_read")
     envelope = intake.envelope
     header = envelope.header
-    check_header(header, terms, lot_id=lot_id, bidder_credit_code=org.credit_code)
+    check_header(header, target, lot_id=target.lot_id, bidder_credit_code=org.credit_code)
+    ledger = target.ledger
     if idempotency_key is not None:
-        earlier = repository.version_by_idempotency_key(uow.conn, org.id, idempotency_key)
+        earlier = repository.version_by_idempotency_key(uow.conn, org.id, idempotency_key, ledger=ledger)
         if earlier is not None:
-            return _retry(uow, earlier, envelope.blob.key, terms, org)
-    check_accepting(terms, uow.clock.now())
-    check_may_bid(terms, org.id)
+            return _retry(uow, earlier, envelope.blob.key, target, org)
+    target.check_accepting(uow.clock.now())
+    target.check_may_submit(org.id)
     check_not_restricted(uow.conn, org, uow.clock.now())
     members = consortium_members(uow.conn, header.bidder, org, uow.clock.now())
-    bid = repository.bid_for(uow.conn, lot_id, org.id)
-    if repository.nonce_used(uow.conn, lot_id, org.id, header.nonce.hex()):
+    bid = repository.bid_for(uow.conn, target.lot_id, org.id, ledger=ledger, tender_id=target.tender_filter)
+    if repository.nonce_used(uow.conn, target.lot_id, org.id, header.nonce.hex(), ledger=ledger):
         raise replayed_nonce()
     check_new_version(header.bid_version, bid.latest_version if bid else None)
-    version = _version(uow, actor, bid, lot_id, org, envelope, idempotency_key)
+    version = _version(uow, actor, bid, target.lot_id, org, envelope, idempotency_key)
     try:
-        _store(uow, bid, version, terms, members)
+        _store(uow, bid, version, target, members)
     except IntegrityError as exc:
-        raise _concurrent() from exc
+        raise _concurrent(target) from exc
     uow.audit.object_id = version.id  # type: ignore[attr-defined]
-    # Last, just before the commit: a bid counts only if it is complete before the deadline (电子招标投标办法27).
-    check_before_deadline(uow.clock.now(), terms.bid_deadline)
-    return Accepted(version, terms.tender_id, org.credit_code, replay=False)
+    # Last, just before the commit: a submission counts only if it is complete before the deadline (办法27, 条例17).
+    target.check_before_deadline(uow.clock.now())
+    return Accepted(version, target.tender_id, org.credit_code, replay=False, kind=target.kind)
 
 
-def _retry(
-    uow: UnitOfWork, earlier: StoredVersion, envelope_key: str, terms: BiddingTerms, org: Organisation
-) -> Accepted:
-    if earlier.envelope_key != envelope_key or earlier.lot_id != terms.lot_id:
+def _retry(uow: UnitOfWork, earlier: StoredVersion, envelope_key: str, target: Target, org: Organisation) -> Accepted:
+    head = repository.get_bid(uow.conn, earlier.bid_id, ledger=target.ledger)
+    same_target = earlier.lot_id == target.lot_id and head is not None and head.tender_id == target.tender_id
+    if earlier.envelope_key != envelope_key or not same_target:
         raise Conflict(
             "this Idempotency-Key was already used for another envelope: use a new key for a new submission",
             field="Idempotency-Key",
             code="idempotency_key_reused",
         )
     uow.audit.object_id = earlier.id  # type: ignore[attr-defined]
-    return Accepted(earlier, terms.tender_id, org.credit_code, replay=True)
+    return Accepted(earlier, target.tender_id, org.credit_code, replay=True, kind=target.kind)
 
 
 def _version(
@@ -145,15 +160,14 @@ def _version(
     )
 
 
-def _store(
-    uow: UnitOfWork, bid: StoredBid | None, version: StoredVersion, terms: BiddingTerms, members: list[Any]
-) -> None:
+def _store(uow: UnitOfWork, bid: StoredBid | None, version: StoredVersion, target: Target, members: list[Any]) -> None:
+    ledger = target.ledger
     if bid is None:
         repository.insert_bid(
             uow.conn,
             StoredBid(
                 id=version.bid_id,
-                tender_id=terms.tender_id,
+                tender_id=target.tender_id,
                 lot_id=version.lot_id,
                 bidder_org_id=version.bidder_org_id,
                 status=BidStatus.SUBMITTED,
@@ -166,23 +180,25 @@ def _store(
                 void_reason=None,
                 void_citation=None,
             ),
+            ledger=ledger,
         )
-        repository.insert_version(uow.conn, version)
+        repository.insert_version(uow.conn, version, ledger=ledger)
     else:
-        repository.insert_version(uow.conn, version)
-        if not repository.advance_bid(uow.conn, bid, version):
-            raise _concurrent()
-    repository.insert_members(uow.conn, version.id, members)
+        repository.insert_version(uow.conn, version, ledger=ledger)
+        if not repository.advance_bid(uow.conn, bid, version, ledger=ledger):
+            raise _concurrent(target)
+    if target.kind == "bid":  # an application's consortium is checked above and named in its stored, signed header
+        repository.insert_members(uow.conn, version.id, members)
 
 
 # the service the API calls
 
 
-def _header_check(container: Any, terms: BiddingTerms, org: Organisation, lot_id: str):  # type: ignore[no-untyped-def]
+def _header_check(container: Any, target: Target, org: Organisation):  # type: ignore[no-untyped-def]
     trust = identity_env(container).trust
 
     def check(header: EnvelopeHeader) -> VerifiedCertificate:
-        check_header(header, terms, lot_id=lot_id, bidder_credit_code=org.credit_code)
+        check_header(header, target, lot_id=target.lot_id, bidder_credit_code=org.credit_code)
         signer = verify_signer(trust, header, container.clock.now())
         check_signer_is_bidder(signer.credit_code, signer.subject, org.credit_code)
         return signer
@@ -191,33 +207,39 @@ def _header_check(container: Any, terms: BiddingTerms, org: Organisation, lot_id
 
 
 def _preflight(
-    container: Any, actor: Actor, lot_id: str, idempotency_key: str | None
-) -> tuple[Organisation, BiddingTerms] | DomainError:
+    container: Any, actor: Actor, load: TargetLoader, target_id: str, idempotency_key: str | None
+) -> tuple[Organisation, Target] | DomainError:
+    """Everything about the bidder and the target that can be checked before the envelope arrives."""
     try:
         with container.uow() as uow:
+            org = bidder_organisation(uow, actor)
+            target = load(uow.conn, target_id)
             if idempotency_key is not None:
-                org = bidder_organisation(uow, actor)
-                earlier = repository.version_by_idempotency_key(uow.conn, org.id, idempotency_key)
-                if earlier is not None and earlier.lot_id == lot_id:
+                earlier = repository.version_by_idempotency_key(uow.conn, org.id, idempotency_key, ledger=target.ledger)
+                if earlier is not None and earlier.lot_id == target.lot_id:
                     # a retry of an accepted submission, perhaps after the deadline: the use case compares envelopes
-                    return org, bidding_terms(uow.conn, lot_id)
-            return admissible(uow, actor, lot_id, container.clock.now())
+                    return org, target
+            now = container.clock.now()
+            target.check_accepting(now)
+            target.check_may_submit(org.id)
+            check_not_restricted(uow.conn, org, now)
+            return org, target
     except DomainError as error:
         return error
 
 
-def receive(
+def _receive(
     container: Any,
     actor: Actor,
-    lot_id: str,
+    load: TargetLoader,
+    target_id: str,
     chunks: Iterable[bytes],
     *,
-    content_length: int | None = None,
-    idempotency_key: str | None = None,
+    content_length: int | None,
+    idempotency_key: str | None,
 ) -> Intake:
-    """Check what can be checked before the upload, then stream it (or refuse it unread)."""
     limits = bidding_policy(container).envelope_limits()
-    admitted = _preflight(container, actor, lot_id, idempotency_key)
+    admitted = _preflight(container, actor, load, target_id, idempotency_key)
     if isinstance(admitted, DomainError):
         return Intake(error=admitted)
     if content_length is not None and limits.max_envelope_bytes and content_length > limits.max_envelope_bytes:
@@ -229,10 +251,48 @@ def receive(
                 detail={"max_bytes": limits.max_envelope_bytes},
             )
         )
-    org, terms = admitted
-    return receive_envelope(
-        container.blobs, chunks, limits=limits, check_header=_header_check(container, terms, org, lot_id)
+    org, target = admitted
+    return receive_envelope(container.blobs, chunks, limits=limits, check_header=_header_check(container, target, org))
+
+
+def receive(
+    container: Any,
+    actor: Actor,
+    lot_id: str,
+    chunks: Iterable[bytes],
+    *,
+    content_length: int | None = None,
+    idempotency_key: str | None = None,
+) -> Intake:
+    """Check what can be checked before the upload of a bid, then stream it (or refuse it unread)."""
+    return _receive(
+        container, actor, bid_target, lot_id, chunks, content_length=content_length, idempotency_key=idempotency_key
     )
+
+
+def _submit(
+    container: Any,
+    actor: Actor,
+    load: TargetLoader,
+    use_case_fn: Callable[..., Accepted],
+    target_key: str,
+    target_id: str,
+    chunks: Iterable[bytes],
+    *,
+    idempotency_key: str | None,
+    content_length: int | None,
+) -> SignedReceipt:
+    intake = _receive(
+        container, actor, load, target_id, chunks, content_length=content_length, idempotency_key=idempotency_key
+    )
+    if intake.envelope is not None:
+        actor = actor.with_payload_hash(intake.envelope.blob.key)
+    uow = container.uow()
+    accepted = use_case_fn(
+        uow=uow, actor=actor, intake=intake, idempotency_key=idempotency_key, **{target_key: target_id}
+    )
+    entry_id = None if accepted.replay else uow.audit.entry_id  # type: ignore[attr-defined]
+    return bid_receipt(container, accepted, entry_id)
 
 
 def submit_bid(
@@ -244,28 +304,56 @@ def submit_bid(
     idempotency_key: str | None = None,
     content_length: int | None = None,
 ) -> SignedReceipt:
-    intake = receive(container, actor, lot_id, chunks, content_length=content_length, idempotency_key=idempotency_key)
-    if intake.envelope is not None:
-        actor = actor.with_payload_hash(intake.envelope.blob.key)
-    uow = container.uow()
-    accepted = do_submit_bid(uow=uow, actor=actor, lot_id=lot_id, intake=intake, idempotency_key=idempotency_key)
-    entry_id = None if accepted.replay else uow.audit.entry_id  # type: ignore[attr-defined]
-    return bid_receipt(container, accepted, entry_id)
+    return _submit(
+        container,
+        actor,
+        bid_target,
+        do_submit_bid,
+        "lot_id",
+        lot_id,
+        chunks,
+        idempotency_key=idempotency_key,
+        content_length=content_length,
+    )
+
+
+def submit_application(
+    container: Any,
+    actor: Actor,
+    tender_id: str,
+    chunks: Iterable[bytes],
+    *,
+    idempotency_key: str | None = None,
+    content_length: int | None = None,
+) -> SignedReceipt:
+    """A prequalification application (资格预审申请文件), sealed like a bid with header lot_id "prequalification"."""
+    return _submit(
+        container,
+        actor,
+        application_target,
+        do_submit_application,
+        "tender_id",
+        tender_id,
+        chunks,
+        idempotency_key=idempotency_key,
+        content_length=content_length,
+    )
 
 
 def bid_receipt(container: Any, accepted: Accepted, entry_id: str | None) -> SignedReceipt:
-    """The signed receipt of an accepted version: the one already stored, or a new one, stored once."""
+    """The signed receipt of an accepted version (of a bid or an application): the one already stored, or a new
+    one, stored once."""
     version = accepted.version
     if version.receipt is not None:
         return SignedReceipt.from_json(json.loads(version.receipt))
     if entry_id is None:
         with container.engine.connect() as conn:
-            entry_id = repository.accepting_entry_id(conn, ACTION, version.id)
+            entry_id = repository.accepting_entry_id(conn, _ACTIONS[accepted.kind], version.id)
     signed = sign_receipt(
         platform_signer(container),
         container.settings.platform_code,
         {
-            "kind": "bid",
+            "kind": _RECEIPT_KINDS[accepted.kind],
             "tender_id": accepted.tender_id,
             "lot_id": version.lot_id,
             "bidder": accepted.bidder_credit_code,
@@ -279,5 +367,6 @@ def bid_receipt(container: Any, accepted: Accepted, entry_id: str | None) -> Sig
             "audit_entry_id": entry_id,
         },
     )
-    kept = repository.keep_receipt(container.engine, bid_versions, version.id, signed.encode())
+    ledger = repository.APPLICATIONS if accepted.kind == "application" else repository.BIDS
+    kept = repository.keep_receipt(container.engine, ledger.versions, version.id, signed.encode())
     return SignedReceipt.from_json(json.loads(kept))

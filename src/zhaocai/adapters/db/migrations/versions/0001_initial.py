@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 07:19:15.652395
+Create Date: 2026-11-21 07:38:18.232157
 """
 
 import sqlalchemy as sa
@@ -450,6 +450,32 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("user_id", "role", name=op.f("pk_user_roles")),
     )
     op.create_table(
+        "prequal_applications",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("tender_id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("bidder_org_id", sa.String(length=26), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("latest_version", sa.Integer(), nullable=False),
+        sa.Column("latest_version_id", sa.String(length=26), nullable=False),
+        sa.Column("first_submitted_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("withdrawn_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("voided_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("void_reason", sa.Text(), nullable=True),
+        sa.Column("void_citation", sa.String(length=100), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["bidder_org_id"], ["organisations.id"], name=op.f("fk_prequal_applications_bidder_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(["tender_id"], ["tenders.id"], name=op.f("fk_prequal_applications_tender_id_tenders")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_prequal_applications")),
+        sa.UniqueConstraint("tender_id", "bidder_org_id", name="uq_prequal_applications_tender_bidder"),
+    )
+    with op.batch_alter_table("prequal_applications", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_prequal_applications_bidder_org_id"), ["bidder_org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_prequal_applications_tender_id"), ["tender_id"], unique=False)
+
+    op.create_table(
         "tender_clarifications",
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("tender_id", sa.String(length=26), nullable=False),
@@ -641,6 +667,40 @@ def upgrade() -> None:
     with op.batch_alter_table("bond_refunds", schema=None) as batch_op:
         batch_op.create_index("ix_bond_refunds_lot_bidder", ["lot_id", "bidder_org_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_bond_refunds_next_check_at"), ["next_check_at"], unique=False)
+
+    op.create_table(
+        "prequal_application_versions",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("bid_id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("bidder_org_id", sa.String(length=26), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("envelope_key", sa.String(length=64), nullable=False),
+        sa.Column("envelope_size", sa.BigInteger(), nullable=False),
+        sa.Column("header_hash", sa.String(length=64), nullable=False),
+        sa.Column("suite", sa.String(length=5), nullable=False),
+        sa.Column("sections", sa.String(length=200), nullable=False),
+        sa.Column("nonce", sa.String(length=128), nullable=False),
+        sa.Column("bidder_kind", sa.String(length=20), nullable=False),
+        sa.Column("signer_serial", sa.String(length=80), nullable=False),
+        sa.Column("signer_fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("signer_issuer", sa.Text(), nullable=False),
+        sa.Column("submitted_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("submitted_by", sa.String(length=26), nullable=True),
+        sa.Column("client_ip", sa.String(length=45), nullable=True),
+        sa.Column("idempotency_key", sa.String(length=128), nullable=True),
+        sa.Column("receipt", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["bid_id"],
+            ["prequal_applications.id"],
+            name=op.f("fk_prequal_application_versions_bid_id_prequal_applications"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_prequal_application_versions")),
+        sa.UniqueConstraint("bid_id", "version", name="uq_prequal_application_versions_version"),
+        sa.UniqueConstraint("bidder_org_id", "idempotency_key", name="uq_prequal_application_versions_idempotency"),
+    )
+    with op.batch_alter_table("prequal_application_versions", schema=None) as batch_op:
+        batch_op.create_index("ix_prequal_application_versions_nonce", ["bidder_org_id", "nonce"], unique=False)
 
     op.create_table(
         "tender_document_downloads",
@@ -837,6 +897,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_tender_document_downloads_tender_org")
 
     op.drop_table("tender_document_downloads")
+    with op.batch_alter_table("prequal_application_versions", schema=None) as batch_op:
+        batch_op.drop_index("ix_prequal_application_versions_nonce")
+
+    op.drop_table("prequal_application_versions")
     with op.batch_alter_table("bond_refunds", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_bond_refunds_next_check_at"))
         batch_op.drop_index("ix_bond_refunds_lot_bidder")
@@ -872,6 +936,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_tender_clarifications_tender_id"))
 
     op.drop_table("tender_clarifications")
+    with op.batch_alter_table("prequal_applications", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_prequal_applications_tender_id"))
+        batch_op.drop_index(batch_op.f("ix_prequal_applications_bidder_org_id"))
+
+    op.drop_table("prequal_applications")
     op.drop_table("user_roles")
     with op.batch_alter_table("tenders", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_tenders_tenderer_org_id"))
