@@ -14,16 +14,16 @@ from rich.table import Table
 
 from zhaocai.audit.proofs import consistency_proof, inclusion_proof, latest_checkpoint
 from zhaocai.audit.verify import Report, verify_log
-from zhaocai.audit.wiring import checkpoint_verifying_keys, keyring_of, make_sequencer
+from zhaocai.audit.wiring import checkpoint_verifying_keys, make_sequencer
 from zhaocai.core.errors import DomainError
 
 console = Console(stderr=True)
 
 
 def _keyring(container: Any) -> Any:
-    """`container.extras["keyring"]` when one was put there, else the container's own keyring."""
+    """The container's keyring, or a clear exit when its keys are locked."""
     try:
-        return keyring_of(container)
+        return container.keyring
     except DomainError as error:  # the keys are locked: no passphrase configured
         console.print(f"[red]no keyring: {error.message}[/red]")
         raise typer.Exit(2) from None

@@ -1,5 +1,5 @@
 """Putting the log together from a container: its origin, its checkpoint keys (from the platform keyring) and a
-sequencer. The keyring (`container.extras["keyring"]` or `container.keyring`) is taken as any object with
+sequencer. The keyring (`container.keyring`) is taken as any object with
 `signer(purpose)`, `ensure(purpose, algorithm)` and `keys()`
 (zhaocai.crypto.keyring.Keyring), so nothing here depends on how keys are stored.
 
@@ -49,14 +49,9 @@ def checkpoint_verifying_keys(keyring: KeySource) -> list[VerifyingKey]:
     return [crypto_keys.load_verifying_key(info.public_key_der) for info in held if info.purpose in purposes]
 
 
-def keyring_of(container: Any) -> KeySource:
-    """`container.extras["keyring"]` if set (tests, tools), else the container's keyring (unlocked on first use)."""
-    return container.extras.get("keyring") or container.keyring
-
-
 def make_sequencer(container: Any, keyring: KeySource | None = None) -> Sequencer:
     """The platform's sequencer: `make_sequencer(container).start_background()` at start-up."""
-    keyring = keyring or keyring_of(container)
+    keyring = keyring or container.keyring
     suite = container.settings.crypto_suite
     origin = log_origin(container.settings)
     return Sequencer(

@@ -31,7 +31,9 @@ def container(database_url, tmp_path, clock):
         key_passphrase_file=None,
     )
     container = build(settings, clock=clock)
-    container.extras["keyring"] = Keyring.open(tmp_path / "keys", b"test passphrase", clock=clock, scrypt_n=2**10)
+    container.keyring = Keyring.open(  # a cheap scrypt for tests
+        tmp_path / "keys", b"test passphrase", clock=clock, scrypt_n=2**10
+    )
     yield container
     container.engine.dispose()
 
@@ -55,7 +57,7 @@ def test_sequence_checkpoint_proof_and_verify(container, tmp_path):
     _write(container, 4)
     assert runner.invoke(app, ["sequence", "--drain"]).exit_code == 0
 
-    keyring = container.extras["keyring"]
+    keyring = container.keyring
     held = keyring.keys()  # KeyInfo records
     assert {info.purpose for info in held} == set(CHECKPOINT_PURPOSES.values())
     origin = log_origin(container.settings)
@@ -88,6 +90,6 @@ def test_sequence_checkpoint_proof_and_verify(container, tmp_path):
 
 
 def test_without_a_keyring_the_commands_that_need_keys_say_so(container):
-    container.extras.pop("keyring")  # and no passphrase: the container's own keyring stays locked
+    del container.keyring  # forget the test keyring; with no passphrase the container's own stays locked
     result = CliRunner().invoke(make_app(lambda: container), ["verify"])
     assert result.exit_code == 2 and "locked" in result.output
