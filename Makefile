@@ -14,6 +14,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 demo: install
+	scripts/system-packages
 	$(PY) -m zhaocai.demo
 
 test: install
