@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar
 
 from zhaocai.adapters.db.uow import UnitOfWork
@@ -16,6 +16,7 @@ from zhaocai.audit.entries import record_entry
 from zhaocai.core.actor import Actor
 from zhaocai.core.canonical import canonical_json
 from zhaocai.core.errors import DomainError
+from zhaocai.core.ids import new_id
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -28,13 +29,17 @@ REDACTED = frozenset(
 
 @dataclass
 class AuditTarget:
-    """What the running use case is acting on; it fills in `object_id` once it knows it."""
+    """What the running use case is acting on; it fills in `object_id` once it knows it.
+
+    `planned_entry_id` is the id its entry will have if it succeeds, known from the start so that what the use case
+    signs inside its transaction (a receipt) can name the entry; `entry_id` is set once an entry is written."""
 
     action: str
     object_type: str | None
     object_id: str | None = None
     reason: str | None = None
     entry_id: str | None = None
+    planned_entry_id: str = field(default_factory=new_id)
 
 
 def payload_hash(kwargs: dict[str, Any]) -> str:
@@ -66,7 +71,7 @@ def use_case(action: str, *, object_type: str | None = None) -> Callable[[Callab
                         target.entry_id = _write(uow, actor, target, f"refused:{error.code}", digest)
                         uow.commit()
                         raise
-                    target.entry_id = _write(uow, actor, target, "ok", digest)
+                    target.entry_id = _write(uow, actor, target, "ok", digest, entry_id=target.planned_entry_id)
                     uow.commit()
                     return result
             except DomainError as error:
@@ -88,7 +93,9 @@ def _guess_object_id(kwargs: dict[str, Any]) -> str | None:
     return None
 
 
-def _write(uow: UnitOfWork, actor: Actor, target: AuditTarget, outcome: str, digest: str) -> str:
+def _write(
+    uow: UnitOfWork, actor: Actor, target: AuditTarget, outcome: str, digest: str, *, entry_id: str | None = None
+) -> str:
     return record_entry(
         uow.conn,
         occurred_at=uow.clock.now(),
@@ -99,6 +106,7 @@ def _write(uow: UnitOfWork, actor: Actor, target: AuditTarget, outcome: str, dig
         object_id=target.object_id,
         reason=target.reason,
         payload_hash=digest,
+        entry_id=entry_id,
     )
 
 

@@ -49,9 +49,11 @@ def record_entry(
     object_id: str | None = None,
     reason: str | None = None,
     payload_hash: str | None = None,
+    entry_id: str | None = None,
 ) -> str:
-    """Insert one entry in the caller's transaction and return its id (the id receipts name)."""
-    entry_id = new_id()
+    """Insert one entry in the caller's transaction and return its id (the id receipts name). A caller that must
+    name the entry before it is written (a receipt signed inside the same transaction) passes the id it chose."""
+    entry_id = entry_id or new_id()
     conn.execute(
         _INSERT,
         {

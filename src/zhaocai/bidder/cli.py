@@ -1,5 +1,5 @@
-"""`zhaocai bidder ...`: the bidder tool on the command line (keygen, requirements, pack, seal, submit, status,
-withdraw). The platform and the API token come from --server/--token or ZHAOCAI_SERVER/ZHAOCAI_TOKEN."""
+"""`zhaocai bidder ...`: the bidder tool on the command line (keygen, requirements, documents, pack, seal, submit,
+status, withdraw). The platform and the API token come from --server/--token or ZHAOCAI_SERVER/ZHAOCAI_TOKEN."""
 
 from __future__ import annotations
 
@@ -30,6 +30,9 @@ LotOption = typer.Option(None, "--lot", help="the lot (标段) id")
 RequirementsOption = typer.Option(
     None, "--requirements", help="the lot's bid requirements as JSON (instead of asking the server)", dir_okay=False
 )
+PrequalificationOption = typer.Option(
+    None, "--prequalification", metavar="TENDER", help="a prequalification application to this tender (办法28)"
+)
 
 
 @contextmanager
@@ -42,6 +45,11 @@ def _failing_cleanly() -> Iterator[None]:
     except (OSError, ValueError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc
+
+
+def _one_target(lot: str | None, prequalification: str | None) -> None:
+    if (lot is None) == (prequalification is None):
+        raise typer.BadParameter("give either --lot (a bid) or --prequalification TENDER (an application)")
 
 
 def _client(server: str | None, token: str | None) -> BidderClient:
@@ -163,16 +171,13 @@ def _with_client(server: str | None, token: str | None, call: Callable[[BidderCl
 def submit(
     envelope: Path = typer.Argument(..., exists=True, dir_okay=False),
     lot: str | None = typer.Option(None, "--lot", help="a bid for this lot"),
-    prequalification: str | None = typer.Option(
-        None, "--prequalification", metavar="TENDER", help="a prequalification application to this tender (办法28)"
-    ),
+    prequalification: str | None = PrequalificationOption,
     idempotency_key: str | None = typer.Option(None, "--idempotency-key", help="default: a fresh random key"),
     server: str | None = ServerOption,
     token: str | None = TokenOption,
 ) -> None:
     """Upload ENVELOPE; print the platform's receipt (verified against its published keys) and save it beside."""
-    if (lot is None) == (prequalification is None):
-        raise typer.BadParameter("give either --lot (a bid) or --prequalification TENDER (an application)")
+    _one_target(lot, prequalification)
 
     def upload(client: BidderClient) -> SignedReceipt:
         if prequalification is not None:
@@ -187,26 +192,79 @@ def submit(
 
 @app.command()
 def status(
-    lot: str = typer.Option(..., "--lot"), server: str | None = ServerOption, token: str | None = TokenOption
+    lot: str | None = typer.Option(None, "--lot"),
+    prequalification: str | None = PrequalificationOption,
+    server: str | None = ServerOption,
+    token: str | None = TokenOption,
 ) -> None:
-    """Your own bid on LOT: status, versions, withdrawals."""
-    _show("your bid", _with_client(server, token, lambda c: c.status(lot)))
+    """Your own bid on LOT (or application to TENDER's prequalification): status, versions, withdrawals."""
+    _one_target(lot, prequalification)
+    if prequalification is not None:
+        _show("your application", _with_client(server, token, lambda c: c.application_status(prequalification)))
+    else:
+        _show("your bid", _with_client(server, token, lambda c: c.status(lot or "")))
+
+
+@app.command()
+def documents(
+    tender: str | None = typer.Option(None, "--tender", help="the tender (招标项目) id"),
+    lot: str | None = typer.Option(None, "--lot", help="or a lot of it"),
+    download: str | None = typer.Option(None, "--download", metavar="DOCUMENT", help="download this document"),
+    out: Path = typer.Option(Path("."), "--out", help="where --download saves the file", file_okay=False),
+    current: bool = typer.Option(False, "--current", help="only the files in force (not replaced by a clarification)"),
+    server: str | None = ServerOption,
+    token: str | None = TokenOption,
+) -> None:
+    """List the tender documents of TENDER (or of the tender of LOT) with their SHA-256, or download one of them
+    (checked against its listed SHA-256; the platform logs the download for your organisation)."""
+    if (lot is None) == (tender is None):
+        raise typer.BadParameter("give either --tender or --lot")
+
+    def call(client: BidderClient) -> Any:
+        tender_id = tender or client.requirements(lot or "").tender_id
+        if download is None:
+            return client.documents(tender_id, current=current)
+        out.mkdir(parents=True, exist_ok=True)
+        return client.download_document(tender_id, download, out)
+
+    found = _with_client(server, token, call)
+    if download is not None:
+        console.print(f"[green]downloaded[/green] {found} ({found.stat().st_size} bytes, SHA-256 checked)")
+        return
+    for document in found:
+        state = "" if document["current"] else " [yellow](replaced)[/yellow]"
+        console.print(
+            f"{document['id']}  {document['stage']:<16} v{document['version']}  {document['size']:>10} bytes  "
+            f"{document['sha256'][:16]}…  {document['filename']}{state}"
+        )
+    if not found:
+        console.print("[yellow]no documents issued yet[/yellow]")
 
 
 @app.command()
 def withdraw(
-    lot: str = typer.Option(..., "--lot"),
+    lot: str | None = typer.Option(None, "--lot"),
+    prequalification: str | None = PrequalificationOption,
     sign_key: Path = typer.Option(..., "--sign-key"),
     sign_cert: Path = typer.Option(..., "--sign-cert"),
     server: str | None = ServerOption,
     token: str | None = TokenOption,
 ) -> None:
-    """Withdraw your bid on LOT (before the deadline) with a signed withdrawal notice."""
+    """Withdraw your bid on LOT (before the deadline), or your prequalification application to TENDER (before
+    applications are due), with a signed withdrawal notice."""
+    _one_target(lot, prequalification)
 
     def call(client: BidderClient) -> Any:
         credentials = Credentials.load(
             signing_key=sign_key, signer_certificate=sign_cert, encryption_certificate=sign_cert
         )
-        return client.withdraw(lot, credentials)
+        if prequalification is not None:
+            return client.withdraw_application(prequalification, credentials)
+        return client.withdraw(lot or "", credentials)
 
     _show("withdrawal receipt (signature verified)", _with_client(server, token, call).body)
+
+
+from zhaocai.bidder.unwrap import unwrap as _unwrap  # noqa: E402  (opening: hand over content keys, docs/opening.md)
+
+app.command("unwrap")(_unwrap)

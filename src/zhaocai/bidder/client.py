@@ -42,6 +42,12 @@ def _file_chunks(path: Path) -> Iterator[bytes]:
             yield block
 
 
+def _safe_filename(name: str, fallback: str) -> str:
+    """The last path component of a name the platform sent, never a hidden, relative or empty one."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip().lstrip(".")
+    return base if base and "\x00" not in base else fallback
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     for block in _file_chunks(path):
@@ -133,9 +139,25 @@ class BidderClient:
     def status(self, lot_id: str) -> dict[str, Any]:
         return self._check(self.http.get(f"/api/v1/lots/{lot_id}/my-bid", headers=self.headers))  # type: ignore[no-any-return]
 
+    def application_status(self, tender_id: str) -> dict[str, Any]:
+        path = f"/api/v1/tenders/{tender_id}/prequalification/my-application"
+        return self._check(self.http.get(path, headers=self.headers))  # type: ignore[no-any-return]
+
     def withdraw(self, lot_id: str, credentials: Credentials) -> SignedReceipt:
         """Withdraw the latest version of this organisation's bid with a freshly signed notice."""
-        mine = self.status(lot_id)
+        path = f"/api/v1/lots/{lot_id}/my-bid/withdrawal"
+        return self._withdraw(self.status(lot_id), lot_id, path, "withdrawal", credentials)
+
+    def withdraw_application(self, tender_id: str, credentials: Credentials) -> SignedReceipt:
+        """Withdraw the latest version of this organisation's prequalification application (办法28)."""
+        path = f"/api/v1/tenders/{tender_id}/prequalification/my-application/withdrawal"
+        mine = self.application_status(tender_id)
+        kind = "prequalification_application_withdrawal"
+        return self._withdraw(mine, PREQUALIFICATION_LOT, path, kind, credentials)
+
+    def _withdraw(
+        self, mine: dict[str, Any], lot_id: str, path: str, kind: str, credentials: Credentials
+    ) -> SignedReceipt:
         code = credentials.credit_code
         if code is None:
             raise BidderError("the signing certificate names no 统一社会信用代码")
@@ -148,13 +170,43 @@ class BidderClient:
             signing_key=credentials.signing_key,
             signer_certificate_der=credentials.signer_certificate_der,
         )
-        response = self.http.post(
-            f"/api/v1/lots/{lot_id}/my-bid/withdrawal", json=signed.to_json(), headers=self.headers
-        )
+        response = self.http.post(path, json=signed.to_json(), headers=self.headers)
         receipt = self.verified(SignedReceipt.from_json(self._check(response)))
-        if receipt.body.get("kind") != "withdrawal" or receipt.body.get("bid_id") != mine["bid_id"]:
+        if receipt.body.get("kind") != kind or receipt.body.get("bid_id") != mine["bid_id"]:
             raise ReceiptInvalid("the receipt does not acknowledge this withdrawal", field="receipt")
         return receipt
+
+    def documents(self, tender_id: str, *, current: bool = False) -> list[dict[str, Any]]:
+        """The tender's document files (招标文件, 资格预审文件, clarifications) with their SHA-256."""
+        params = {"current": "true"} if current else {}
+        return self._check(self.http.get(f"/api/v1/tenders/{tender_id}/documents", params=params, headers=self.headers))  # type: ignore[no-any-return]
+
+    def download_document(self, tender_id: str, document_id: str, out_dir: Path) -> Path:
+        """Download one document file into `out_dir` under its own file name (the platform logs the download for
+        this organisation); the bytes must hash to the SHA-256 the platform lists, or nothing is kept."""
+        listed = next((d for d in self.documents(tender_id) if d["id"] == document_id), None)
+        if listed is None:
+            raise BidderError(f"tender {tender_id} has no document {document_id}", status=404)
+        target = out_dir / _safe_filename(listed["filename"], document_id)
+        partial = target.with_name(target.name + ".part")
+        digest = hashlib.sha256()
+        url = f"/api/v1/tenders/{tender_id}/documents/{document_id}"
+        with self.http.stream("GET", url, headers=self.headers) as response:
+            if response.status_code >= 400:
+                response.read()
+                self._check(response)
+            with partial.open("wb") as out:
+                for block in response.iter_bytes():
+                    digest.update(block)
+                    out.write(block)
+        if digest.hexdigest() != listed["sha256"]:
+            partial.unlink()
+            raise BidderError(
+                f"the downloaded {listed['filename']} hashes to {digest.hexdigest()}, not to the listed "
+                f"{listed['sha256']}: discarded"
+            )
+        partial.replace(target)
+        return target
 
     def proof(self, entry_id: str) -> dict[str, Any]:
         return self._check(self.http.get(f"/api/v1/receipts/{entry_id}/proof", headers=self.headers))  # type: ignore[no-any-return]

@@ -29,7 +29,7 @@ from zhaocai.bidding.schemas import (
     WithdrawalIn,
 )
 from zhaocai.bidding.submission import submit_application, submit_bid
-from zhaocai.bidding.withdrawal import withdraw_bid
+from zhaocai.bidding.withdrawal import withdraw_application, withdraw_bid
 from zhaocai.bidding.withdrawal_notice import SignedWithdrawal
 from zhaocai.core.errors import DomainError
 from zhaocai.tendering.queries import bidding_terms
@@ -209,7 +209,7 @@ def _read_after_deadline(container: Any, actor: Any, request: Request, read: Any
 def get_bids(lot_id: Id, request: Request, container: ContainerDep, actor: RequiredActorDep) -> list[BidOut]:
     now = container.clock.now()
     found = _read_after_deadline(container, actor, request, lambda conn: queries.list_bids(conn, actor, lot_id, now))
-    return [BidOut.of(bid) for bid in found]
+    return [BidOut.of(listed) for listed in found]
 
 
 @router.get(
@@ -255,12 +255,27 @@ async def post_application(
 
 @router.get(
     "/tenders/{tender_id}/prequalification/my-application",
-    summary="Your organisation's own prequalification application: status, versions, receipts",
+    summary="Your organisation's own prequalification application: status, versions, withdrawals, receipts",
     responses=_errors(401, 404, 409),
 )
 def get_my_application(tender_id: Id, container: ContainerDep, actor: RequiredActorDep) -> MyBidOut:
     with container.engine.connect() as conn:
         return MyBidOut.of(queries.my_application(conn, actor, tender_id))
+
+
+@router.post(
+    "/tenders/{tender_id}/prequalification/my-application/withdrawal",
+    summary="Withdraw your prequalification application before applications are due, with a signed notice",
+    status_code=status.HTTP_201_CREATED,
+    responses=_errors(401, 403, 404, 409, 422),
+)
+def post_application_withdrawal(
+    tender_id: Id, body: WithdrawalIn, container: ContainerDep, actor: RequiredActorDep
+) -> ReceiptOut:
+    """The notice names lot_id "prequalification", the application (bid_id) and its latest version (办法28: handled
+    like a bid's withdrawal). The response is the platform's signed receipt naming the audit entry."""
+    withdrawal = SignedWithdrawal.from_json(body.model_dump())
+    return ReceiptOut(**withdraw_application(container, actor, tender_id, withdrawal).to_json())
 
 
 @router.get(
@@ -273,7 +288,7 @@ def get_applications(tender_id: Id, request: Request, container: ContainerDep, a
     found = _read_after_deadline(
         container, actor, request, lambda conn: queries.list_applications(conn, actor, tender_id, now)
     )
-    return [BidOut.of(application) for application in found]
+    return [BidOut.of(listed) for listed in found]
 
 
 @router.get(

@@ -1,6 +1,7 @@
 """Who may bid (questions that need the database): a verified bidder organisation, not on the platform's debarment
 or credit-restriction records, not the platform's operator or its affiliate, invited or prequalified where the
-tender says so; and for a consortium, every member the same. Each refusal speaks of the refused bidder alone.
+tender says so; and for a consortium, every member the same — and, after prequalification, the very parties that
+applied (条例37). Each refusal speaks of the refused bidder alone.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from zhaocai.adapters.db.uow import UnitOfWork
-from zhaocai.bidding.checks import AFFILIATE_CITATION, CONSORTIUM_CITATION
+from zhaocai.bidding import repository
+from zhaocai.bidding.checks import AFFILIATE_CITATION, CONSORTIUM_CITATION, CONSORTIUM_OVERLAP_CITATION
+from zhaocai.bidding.targets import PREQUALIFICATION_LOT
 from zhaocai.core.actor import Actor
 from zhaocai.core.errors import Forbidden
 from zhaocai.identity import repository as identity_repository
@@ -81,3 +84,28 @@ def consortium_members(
         check_not_restricted(conn, member, at, whose=f"consortium member {code}")
         parties.append((member.id, code, "member"))
     return parties
+
+
+def check_prequalified_parties(
+    conn: Connection, tender_id: str, lead: Organisation, parties: list[tuple[str, str, str]]
+) -> None:
+    """A bid on a prequalified tender comes from the same parties that applied: a consortium forms before it applies,
+    and one that adds, drops or changes a member after prequalification bids invalidly (条例37); nor may a single
+    applicant bid as the lead of a consortium that did not apply. Only the bidder's own application is read."""
+    application = repository.bid_for(
+        conn, PREQUALIFICATION_LOT, lead.id, ledger=repository.APPLICATIONS, tender_id=tender_id
+    )
+    if application is None:  # qualified without an application on this platform: nothing to compare with
+        return
+    applied = repository.members_of(conn, [application.latest_version_id], ledger=repository.APPLICATIONS)
+    applied_parties = set(applied.get(application.latest_version_id, ()))
+    bidding_parties = {org_id for org_id, _, _ in parties}
+    if applied_parties != bidding_parties:
+        as_applied = "a consortium" if applied_parties else "a single applicant"
+        raise Forbidden(
+            f"your organisation applied for prequalification as {as_applied} with other parties than this bid names: "
+            "a consortium forms before it applies, and may not add, drop or change members after prequalification",
+            field="envelope.bidder.members",
+            code="consortium_changed",
+            citation=CONSORTIUM_OVERLAP_CITATION,
+        )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from zhaocai.bidding.receipts import PLATFORM_KEY_PURPOSE, SIGNATURE_ALGORITHM, ReceiptSigner
+from zhaocai.bidding.receipts import PLATFORM_KEY_PURPOSE, SIGNATURE_ALGORITHM, ReceiptIssuer, ReceiptSigner
 
 _SIGNER_KEY = "platform_receipt_signer"
 _lock = threading.Lock()
@@ -22,3 +22,7 @@ def platform_signer(container: Any) -> ReceiptSigner:
                 signer = container.keyring.signer(PLATFORM_KEY_PURPOSE)
                 container.extras[_SIGNER_KEY] = signer
     return signer  # type: ignore[no-any-return]
+
+
+def receipt_issuer(container: Any) -> ReceiptIssuer:
+    return ReceiptIssuer(platform_signer(container), container.settings.platform_code)

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, select
 from zhaocai.adapters.db.tables.audit import audit_entries
 from zhaocai.bidding import repository
 from zhaocai.bidding.checks import APPLICATION_CITATION, SECRECY_CITATION
-from zhaocai.bidding.repository import APPLICATIONS, BidStatus, StoredBid, StoredVersion, StoredWithdrawal
+from zhaocai.bidding.repository import APPLICATIONS, BIDS, BidStatus, Ledger, StoredBid, StoredVersion, StoredWithdrawal
 from zhaocai.bidding.targets import application_target
 from zhaocai.core.actor import Actor
 from zhaocai.core.errors import Forbidden, NotFound
@@ -45,6 +45,20 @@ class MyBid:
     bid: StoredBid
     versions: list[StoredVersion]
     withdrawals: list[StoredWithdrawal]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A bid (or application) as the tender's side sees it after the deadline: with the parties of its consortium
+    (lead first; () for a single bidder)."""
+
+    bid: StoredBid
+    consortium_org_ids: tuple[str, ...]
+
+
+def _listed(conn: Connection, heads: list[StoredBid], ledger: Ledger) -> list[Listed]:
+    members = repository.members_of(conn, [head.latest_version_id for head in heads], ledger=ledger)
+    return [Listed(head, tuple(members.get(head.latest_version_id, ()))) for head in heads]
 
 
 def my_bid(conn: Connection, actor: Actor, lot_id: str) -> MyBid:
@@ -88,10 +102,10 @@ def count_bids(conn: Connection, actor: Actor, lot_id: str, at: datetime) -> int
     return repository.count_bids(conn, lot_id, COUNTED)
 
 
-def list_bids(conn: Connection, actor: Actor, lot_id: str, at: datetime) -> list[StoredBid]:
+def list_bids(conn: Connection, actor: Actor, lot_id: str, at: datetime) -> list[Listed]:
     terms = _after_deadline(conn, lot_id, at)
     _may_list(conn, actor, terms.tender_id)
-    return repository.bids_of_lot(conn, lot_id)
+    return _listed(conn, repository.bids_of_lot(conn, lot_id), BIDS)
 
 
 def check_proof_reader(conn: Connection, actor: Actor, entry_id: str) -> None:
@@ -109,7 +123,8 @@ def check_proof_reader(conn: Connection, actor: Actor, entry_id: str) -> None:
 
 
 def my_application(conn: Connection, actor: Actor, tender_id: str) -> MyBid:
-    """The acting organisation's own prequalification application to the tender, every version with its receipt."""
+    """The acting organisation's own prequalification application to the tender, every version and withdrawal with
+    its receipt."""
     target = application_target(conn, tender_id)  # NotFound / no_prequalification
     application = (
         repository.bid_for(conn, target.lot_id, actor.org_id, ledger=APPLICATIONS, tender_id=tender_id)
@@ -120,11 +135,16 @@ def my_application(conn: Connection, actor: Actor, tender_id: str) -> MyBid:
         raise NotFound(
             "your organisation has not applied for this tender's prequalification", field="tender_id", code="no_bid"
         )
-    return MyBid(application, repository.versions_of(conn, application.id, ledger=APPLICATIONS), [])
+    return MyBid(
+        application,
+        repository.versions_of(conn, application.id, ledger=APPLICATIONS),
+        repository.withdrawals_of(conn, application.id, ledger=APPLICATIONS),
+    )
 
 
-def list_applications(conn: Connection, actor: Actor, tender_id: str, at: datetime) -> list[StoredBid]:
-    """Who applied — once applications are due, for the tender's side, supervisors and platform operators."""
+def list_applications(conn: Connection, actor: Actor, tender_id: str, at: datetime) -> list[Listed]:
+    """Who applied, each consortium with its parties (what the prequalification review checks, 条例37) — once
+    applications are due, for the tender's side, supervisors and platform operators."""
     target = application_target(conn, tender_id)
     if target.deadline is None or at < target.deadline:
         raise Forbidden(
@@ -135,4 +155,4 @@ def list_applications(conn: Connection, actor: Actor, tender_id: str, at: dateti
             citation=f"{SECRECY_CITATION}; {APPLICATION_CITATION}",
         )
     _may_list(conn, actor, tender_id)
-    return repository.applications_of_tender(conn, tender_id)
+    return _listed(conn, repository.applications_of_tender(conn, tender_id), APPLICATIONS)

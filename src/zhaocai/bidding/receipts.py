@@ -1,4 +1,5 @@
-"""Receipts (回执): what the platform signs, at once, when it accepts a bid or a withdrawal (DESIGN principle 5).
+"""Receipts (回执): what the platform signs, at once, when it accepts a bid or a withdrawal (DESIGN principle 5) —
+inside the accepting transaction, so the receipt is stored with what it acknowledges and commits with it.
 
 A receipt is canonical JSON naming the bid, the stored envelope's SHA-256 (its blob key), the time the platform
 accepted it and the audit entry that recorded it; the platform's `platform-sign` key signs
@@ -61,6 +62,21 @@ class SignedReceipt:
         if not isinstance(body, dict):
             raise ReceiptInvalid("the receipt body is not an object", field="receipt")
         return cls(body, signature)
+
+
+@dataclass(frozen=True)
+class ReceiptIssuer:
+    """The platform's receipt signer and code, handed to the use cases that sign their receipt in their transaction."""
+
+    signer: ReceiptSigner
+    platform_code: str
+
+    def issue(self, fields: dict[str, Any]) -> SignedReceipt:
+        return sign_receipt(self.signer, self.platform_code, fields)
+
+    def model_dump(self, mode: str = "json") -> dict[str, Any]:
+        """What the audit entry's payload hash covers."""
+        return {"key_id": self.signer.key_id}
 
 
 def sign_receipt(signer: ReceiptSigner, platform_code: str, fields: dict[str, Any]) -> SignedReceipt:

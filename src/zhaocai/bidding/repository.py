@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select, update
+from sqlalchemy import Connection, Insert, Select, Table, bindparam, func, insert, select, update
 
-from zhaocai.adapters.db.tables.audit import audit_entries
 from zhaocai.adapters.db.tables.bidding import (
     bid_consortium_members,
     bid_versions,
     bid_withdrawals,
     bids,
+    prequal_application_consortium_members,
     prequal_application_versions,
+    prequal_application_withdrawals,
     prequal_applications,
 )
 
@@ -25,10 +27,17 @@ class Ledger:
 
     heads: Table
     versions: Table
+    members: Table
+    withdrawals: Table
 
 
-BIDS = Ledger(bids, bid_versions)
-APPLICATIONS = Ledger(prequal_applications, prequal_application_versions)
+BIDS = Ledger(bids, bid_versions, bid_consortium_members, bid_withdrawals)
+APPLICATIONS = Ledger(
+    prequal_applications,
+    prequal_application_versions,
+    prequal_application_consortium_members,
+    prequal_application_withdrawals,
+)
 
 
 class BidStatus:
@@ -105,17 +114,46 @@ def _values(record: Any) -> dict[str, Any]:
     return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
+# The statements a submission runs are built once per table, with bound parameters: SQLAlchemy then finds their
+# compiled form by the object instead of building and keying a new statement per call (a deadline rush runs them
+# hundreds of times a second).
+
+
+@cache
+def _insert(table: Table) -> Insert:
+    return insert(table)
+
+
+@cache
+def _head_of(heads: Table, by_tender: bool) -> Select:
+    query = select(heads).where(heads.c.lot_id == bindparam("lot_id"), heads.c.bidder_org_id == bindparam("org_id"))
+    return query.where(heads.c.tender_id == bindparam("tender_id")) if by_tender else query
+
+
+@cache
+def _version_by_key(versions: Table) -> Select:
+    return select(versions).where(
+        versions.c.bidder_org_id == bindparam("org_id"), versions.c.idempotency_key == bindparam("key")
+    )
+
+
+@cache
+def _nonce_of(versions: Table) -> Select:
+    return select(versions.c.id).where(
+        versions.c.lot_id == bindparam("lot_id"),
+        versions.c.bidder_org_id == bindparam("org_id"),
+        versions.c.nonce == bindparam("nonce"),
+    )
+
+
 # bids
 
 
 def bid_for(
     conn: Connection, lot_id: str, org_id: str, *, ledger: Ledger = BIDS, tender_id: str | None = None
 ) -> StoredBid | None:
-    heads = ledger.heads
-    query = select(heads).where(heads.c.lot_id == lot_id, heads.c.bidder_org_id == org_id)
-    if tender_id is not None:
-        query = query.where(heads.c.tender_id == tender_id)
-    row = conn.execute(query).first()
+    query = _head_of(ledger.heads, tender_id is not None)
+    row = conn.execute(query, {"lot_id": lot_id, "org_id": org_id, "tender_id": tender_id}).first()
     return _build(StoredBid, row) if row else None
 
 
@@ -125,7 +163,7 @@ def get_bid(conn: Connection, bid_id: str, *, ledger: Ledger = BIDS) -> StoredBi
 
 
 def insert_bid(conn: Connection, bid: StoredBid, *, ledger: Ledger = BIDS) -> None:
-    conn.execute(insert(ledger.heads).values(**_values(bid)))
+    conn.execute(_insert(ledger.heads), _values(bid))
 
 
 def advance_bid(conn: Connection, bid: StoredBid, version: StoredVersion, *, ledger: Ledger = BIDS) -> bool:
@@ -145,13 +183,14 @@ def advance_bid(conn: Connection, bid: StoredBid, version: StoredVersion, *, led
     return result.rowcount == 1
 
 
-def mark_withdrawn(conn: Connection, bid: StoredBid, at: datetime) -> bool:
+def mark_withdrawn(conn: Connection, bid: StoredBid, at: datetime, *, ledger: Ledger = BIDS) -> bool:
+    heads = ledger.heads
     result = conn.execute(
-        update(bids)
+        update(heads)
         .where(
-            bids.c.id == bid.id,
-            bids.c.status == BidStatus.SUBMITTED,
-            bids.c.latest_version == bid.latest_version,
+            heads.c.id == bid.id,
+            heads.c.status == BidStatus.SUBMITTED,
+            heads.c.latest_version == bid.latest_version,
         )
         .values(status=BidStatus.WITHDRAWN, withdrawn_at=at, updated_at=at)
     )
@@ -188,7 +227,7 @@ def count_bids(conn: Connection, lot_id: str, statuses: tuple[str, ...]) -> int:
 
 
 def insert_version(conn: Connection, version: StoredVersion, *, ledger: Ledger = BIDS) -> None:
-    conn.execute(insert(ledger.versions).values(**_values(version)))
+    conn.execute(_insert(ledger.versions), _values(version))
 
 
 def get_version(conn: Connection, version_id: str) -> StoredVersion | None:
@@ -205,21 +244,15 @@ def versions_of(conn: Connection, bid_id: str, *, ledger: Ledger = BIDS) -> list
 def version_by_idempotency_key(
     conn: Connection, org_id: str, key: str, *, ledger: Ledger = BIDS
 ) -> StoredVersion | None:
-    versions = ledger.versions
-    row = conn.execute(
-        select(versions).where(versions.c.bidder_org_id == org_id, versions.c.idempotency_key == key)
-    ).first()
+    row = conn.execute(_version_by_key(ledger.versions), {"org_id": org_id, "key": key}).first()
     return _build(StoredVersion, row) if row else None
 
 
 def nonce_used(conn: Connection, lot_id: str, org_id: str, nonce: str, *, ledger: Ledger = BIDS) -> bool:
     """Whether this bidder already submitted an envelope with this nonce (for an application, `lot_id` is the
     literal "prequalification": a nonce is random, so only a replayed envelope matches)."""
-    versions = ledger.versions
-    query = select(versions.c.id).where(
-        versions.c.lot_id == lot_id, versions.c.bidder_org_id == org_id, versions.c.nonce == nonce
-    )
-    return conn.execute(query).first() is not None
+    query = _nonce_of(ledger.versions)
+    return conn.execute(query, {"lot_id": lot_id, "org_id": org_id, "nonce": nonce}).first() is not None
 
 
 def applications_of_tender(conn: Connection, tender_id: str) -> list[StoredBid]:
@@ -228,23 +261,28 @@ def applications_of_tender(conn: Connection, tender_id: str) -> list[StoredBid]:
     return [_build(StoredBid, row) for row in conn.execute(query)]
 
 
-def insert_members(conn: Connection, version_id: str, members: list[tuple[str, str, str]]) -> None:
-    """(org_id, credit_code, role) for the lead and every member of a consortium bid."""
+def insert_members(
+    conn: Connection, version_id: str, members: list[tuple[str, str, str]], *, ledger: Ledger = BIDS
+) -> None:
+    """(org_id, credit_code, role) for the lead and every member of a consortium bid (or application)."""
     if members:
         conn.execute(
-            insert(bid_consortium_members),
+            insert(ledger.members),
             [{"version_id": version_id, "org_id": o, "credit_code": c, "role": r} for o, c, r in members],
         )
 
 
-def members_of(conn: Connection, version_ids: list[str]) -> dict[str, list[str]]:
-    """version id -> the organisation ids of its consortium (lead and members); versions of a single bidder are
-    absent."""
+def members_of(conn: Connection, version_ids: list[str], *, ledger: Ledger = BIDS) -> dict[str, list[str]]:
+    """version id -> the organisation ids of its consortium (the lead, then the members); versions of a single bidder
+    are absent."""
     found: dict[str, list[str]] = {}
     if not version_ids:
         return found
-    query = select(bid_consortium_members.c.version_id, bid_consortium_members.c.org_id).where(
-        bid_consortium_members.c.version_id.in_(version_ids)
+    members = ledger.members
+    query = (
+        select(members.c.version_id, members.c.org_id)
+        .where(members.c.version_id.in_(version_ids))
+        .order_by(members.c.role, members.c.credit_code)  # the lead first ("lead" < "member")
     )
     for version_id, org_id in conn.execute(query):
         found.setdefault(version_id, []).append(org_id)
@@ -254,60 +292,21 @@ def members_of(conn: Connection, version_ids: list[str]) -> dict[str, list[str]]
 # withdrawals
 
 
-def withdrawal_by_nonce(conn: Connection, lot_id: str, org_id: str, nonce: str) -> StoredWithdrawal | None:
+def withdrawal_by_nonce(
+    conn: Connection, lot_id: str, org_id: str, nonce: str, *, ledger: Ledger = BIDS
+) -> StoredWithdrawal | None:
+    table = ledger.withdrawals
     row = conn.execute(
-        select(bid_withdrawals).where(
-            bid_withdrawals.c.lot_id == lot_id,
-            bid_withdrawals.c.bidder_org_id == org_id,
-            bid_withdrawals.c.nonce == nonce,
-        )
+        select(table).where(table.c.lot_id == lot_id, table.c.bidder_org_id == org_id, table.c.nonce == nonce)
     ).first()
     return _build(StoredWithdrawal, row) if row else None
 
 
-def insert_withdrawal(conn: Connection, withdrawal: StoredWithdrawal) -> None:
-    conn.execute(insert(bid_withdrawals).values(**_values(withdrawal)))
+def insert_withdrawal(conn: Connection, withdrawal: StoredWithdrawal, *, ledger: Ledger = BIDS) -> None:
+    conn.execute(_insert(ledger.withdrawals), _values(withdrawal))
 
 
-def withdrawals_of(conn: Connection, bid_id: str) -> list[StoredWithdrawal]:
-    query = select(bid_withdrawals).where(bid_withdrawals.c.bid_id == bid_id).order_by(bid_withdrawals.c.withdrawn_at)
+def withdrawals_of(conn: Connection, bid_id: str, *, ledger: Ledger = BIDS) -> list[StoredWithdrawal]:
+    table = ledger.withdrawals
+    query = select(table).where(table.c.bid_id == bid_id).order_by(table.c.withdrawn_at)
     return [_build(StoredWithdrawal, row) for row in conn.execute(query)]
-
-
-# receipts (signed after the commit that accepted what they acknowledge)
-
-
-def keep_receipt(engine: Engine, table: Any, row_id: str, receipt: str) -> str:
-    """Keep the first receipt signed for a row (a concurrent retry may have signed one too); return the kept one.
-
-    Written without waiting for the disk (SQLite synchronous=NORMAL, PostgreSQL synchronous_commit off, for this one
-    transaction): a receipt is a signature over facts already committed durably, so a crash that loses it costs only
-    a re-signing when the bidder retries."""
-    with engine.connect() as conn:
-        raw = conn.connection.driver_connection if engine.dialect.name == "sqlite" else None
-        if raw is not None:
-            raw.execute("PRAGMA synchronous=NORMAL")  # outside any transaction: sqlite3 runs in autocommit here
-        try:
-            if raw is None:
-                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-            conn.execute(update(table).where(table.c.id == row_id, table.c.receipt.is_(None)).values(receipt=receipt))
-            kept = str(conn.execute(select(table.c.receipt).where(table.c.id == row_id)).scalar_one())
-            conn.commit()
-        finally:
-            if raw is not None:
-                conn.rollback()
-                raw.execute("PRAGMA synchronous=FULL")
-    return kept
-
-
-def accepting_entry_id(conn: Connection, action: str, object_id: str) -> str | None:
-    """The audit entry of the use case run that accepted `object_id` (for a receipt signed on a retry)."""
-    query = (
-        select(audit_entries.c.entry_id)
-        .where(
-            audit_entries.c.action == action, audit_entries.c.object_id == object_id, audit_entries.c.outcome == "ok"
-        )
-        .order_by(audit_entries.c.id)
-        .limit(1)
-    )
-    return conn.execute(query).scalar()

@@ -8,8 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from zhaocai.bidding.queries import MyBid
-from zhaocai.bidding.repository import StoredBid
+from zhaocai.bidding.queries import Listed, MyBid
 
 
 class ReceiptOut(BaseModel):
@@ -121,9 +120,13 @@ class BidOut(BaseModel):
     updated_at: datetime
     void_reason: str | None
     void_citation: str | None
+    consortium_org_ids: list[str] = Field(
+        default_factory=list, description="a consortium's (联合体) parties, the lead first; empty for a single bidder"
+    )
 
     @classmethod
-    def of(cls, bid: StoredBid) -> BidOut:
+    def of(cls, listed: Listed) -> BidOut:
+        bid = listed.bid
         return cls(
             bid_id=bid.id,
             bidder_org_id=bid.bidder_org_id,
@@ -133,6 +136,7 @@ class BidOut(BaseModel):
             updated_at=bid.updated_at,
             void_reason=bid.void_reason,
             void_citation=bid.void_citation,
+            consortium_org_ids=list(listed.consortium_org_ids),
         )
 
 

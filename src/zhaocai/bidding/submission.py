@@ -4,13 +4,14 @@ through one path; a `targets.Target` carries what differs.
 
 `submit_bid` / `submit_application` are what the API calls: they check what can be checked before reading a byte,
 stream the envelope into the blob store through the reader (`intake`), then run the use case (`do_submit_bid` /
-`do_submit_application`), which decides in one transaction — reading the clock for the deadline as its very last
-check before the commit — and finally sign the receipt (DESIGN principle 5: blob durable → commit with its audit
-entry → signed receipt).
+`do_submit_application`), which decides in one transaction, signs the receipt naming the audit entry that
+transaction writes and stores it with the version — reading the clock for the deadline as its very last check before
+the commit (DESIGN principle 5: blob durable → commit with its audit entry and the signed receipt).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -21,13 +22,18 @@ from sqlalchemy.exc import IntegrityError
 from zhaocai.adapters.db.uow import UnitOfWork
 from zhaocai.bidding import repository
 from zhaocai.bidding.checks import check_header, check_new_version, check_signer_is_bidder, replayed_nonce
-from zhaocai.bidding.eligibility import bidder_organisation, check_not_restricted, consortium_members
+from zhaocai.bidding.eligibility import (
+    bidder_organisation,
+    check_not_restricted,
+    check_prequalified_parties,
+    consortium_members,
+)
 from zhaocai.bidding.intake import Intake, ReceivedEnvelope, receive_envelope, verify_signer
-from zhaocai.bidding.platform_key import platform_signer
+from zhaocai.bidding.platform_key import receipt_issuer
 from zhaocai.bidding.policy import bidding_policy
-from zhaocai.bidding.receipts import SignedReceipt, sign_receipt
+from zhaocai.bidding.receipts import ReceiptIssuer, SignedReceipt
 from zhaocai.bidding.repository import BidStatus, StoredBid, StoredVersion
-from zhaocai.bidding.targets import Target, application_target, bid_target
+from zhaocai.bidding.targets import Target, TargetLoader, application_target, bid_target
 from zhaocai.core.actor import Actor
 from zhaocai.core.errors import Conflict, DomainError, TooLarge
 from zhaocai.core.ids import new_id
@@ -39,9 +45,7 @@ from zhaocai.usecase import use_case
 
 ACTION = "bidding.submit_bid"
 APPLICATION_ACTION = "bidding.submit_application"
-_ACTIONS = {"bid": ACTION, "application": APPLICATION_ACTION}
 _RECEIPT_KINDS = {"bid": "bid", "application": "prequalification_application"}
-TargetLoader = Callable[[Any, str], Target]
 
 
 @dataclass(frozen=True)
@@ -66,20 +70,38 @@ def _concurrent(target: Target) -> Conflict:
 
 @use_case(ACTION, object_type="bid_version")
 def do_submit_bid(
-    *, uow: UnitOfWork, actor: Actor, lot_id: str, intake: Intake, idempotency_key: str | None = None
+    *,
+    uow: UnitOfWork,
+    actor: Actor,
+    lot_id: str,
+    intake: Intake,
+    issuer: ReceiptIssuer,
+    idempotency_key: str | None = None,
 ) -> Accepted:
-    return _accept(uow, actor, bid_target, lot_id, intake, idempotency_key)
+    return _accept(uow, actor, bid_target, lot_id, intake, issuer, idempotency_key)
 
 
 @use_case(APPLICATION_ACTION, object_type="application_version")
 def do_submit_application(
-    *, uow: UnitOfWork, actor: Actor, tender_id: str, intake: Intake, idempotency_key: str | None = None
+    *,
+    uow: UnitOfWork,
+    actor: Actor,
+    tender_id: str,
+    intake: Intake,
+    issuer: ReceiptIssuer,
+    idempotency_key: str | None = None,
 ) -> Accepted:
-    return _accept(uow, actor, application_target, tender_id, intake, idempotency_key)
+    return _accept(uow, actor, application_target, tender_id, intake, issuer, idempotency_key)
 
 
 def _accept(
-    uow: UnitOfWork, actor: Actor, load: TargetLoader, target_id: str, intake: Intake, idempotency_key: str | None
+    uow: UnitOfWork,
+    actor: Actor,
+    load: TargetLoader,
+    target_id: str,
+    intake: Intake,
+    issuer: ReceiptIssuer,
+    idempotency_key: str | None,
 ) -> Accepted:
     org = bidder_organisation(uow, actor)
     target = load(uow.conn, target_id)
@@ -99,11 +121,15 @@ def _accept(
     target.check_may_submit(org.id)
     check_not_restricted(uow.conn, org, uow.clock.now())
     members = consortium_members(uow.conn, header.bidder, org, uow.clock.now())
+    if target.prequalified:
+        check_prequalified_parties(uow.conn, target.tender_id, org, members)
     bid = repository.bid_for(uow.conn, target.lot_id, org.id, ledger=ledger, tender_id=target.tender_filter)
     if repository.nonce_used(uow.conn, target.lot_id, org.id, header.nonce.hex(), ledger=ledger):
         raise replayed_nonce()
     check_new_version(header.bid_version, bid.latest_version if bid else None)
     version = _version(uow, actor, bid, target.lot_id, org, envelope, idempotency_key)
+    receipt = _receipt(issuer, version, target, org.credit_code, uow.audit.planned_entry_id)  # type: ignore[attr-defined]
+    version = dataclasses.replace(version, receipt=receipt.encode())
     try:
         _store(uow, bid, version, target, members)
     except IntegrityError as exc:
@@ -187,8 +213,7 @@ def _store(uow: UnitOfWork, bid: StoredBid | None, version: StoredVersion, targe
         repository.insert_version(uow.conn, version, ledger=ledger)
         if not repository.advance_bid(uow.conn, bid, version, ledger=ledger):
             raise _concurrent(target)
-    if target.kind == "bid":  # an application's consortium is checked above and named in its stored, signed header
-        repository.insert_members(uow.conn, version.id, members)
+    repository.insert_members(uow.conn, version.id, members, ledger=ledger)
 
 
 # the service the API calls
@@ -214,15 +239,19 @@ def _preflight(
         with container.uow() as uow:
             org = bidder_organisation(uow, actor)
             target = load(uow.conn, target_id)
-            if idempotency_key is not None:
-                earlier = repository.version_by_idempotency_key(uow.conn, org.id, idempotency_key, ledger=target.ledger)
-                if earlier is not None and earlier.lot_id == target.lot_id:
-                    # a retry of an accepted submission, perhaps after the deadline: the use case compares envelopes
-                    return org, target
             now = container.clock.now()
-            target.check_accepting(now)
-            target.check_may_submit(org.id)
-            check_not_restricted(uow.conn, org, now)
+            try:
+                target.check_accepting(now)
+                target.check_may_submit(org.id)
+                check_not_restricted(uow.conn, org, now)
+            except DomainError:
+                # a retry of an accepted submission, perhaps after the deadline, still goes in: the use case
+                # compares envelopes and returns the stored receipt
+                if idempotency_key is None:
+                    raise
+                earlier = repository.version_by_idempotency_key(uow.conn, org.id, idempotency_key, ledger=target.ledger)
+                if earlier is None or earlier.lot_id != target.lot_id:
+                    raise
             return org, target
     except DomainError as error:
         return error
@@ -287,12 +316,17 @@ def _submit(
     )
     if intake.envelope is not None:
         actor = actor.with_payload_hash(intake.envelope.blob.key)
-    uow = container.uow()
     accepted = use_case_fn(
-        uow=uow, actor=actor, intake=intake, idempotency_key=idempotency_key, **{target_key: target_id}
+        uow=container.uow(),
+        actor=actor,
+        intake=intake,
+        issuer=receipt_issuer(container),
+        idempotency_key=idempotency_key,
+        **{target_key: target_id},
     )
-    entry_id = None if accepted.replay else uow.audit.entry_id  # type: ignore[attr-defined]
-    return bid_receipt(container, accepted, entry_id)
+    receipt = accepted.version.receipt
+    assert receipt is not None  # signed and stored by the accepting transaction
+    return SignedReceipt.from_json(json.loads(receipt))
 
 
 def submit_bid(
@@ -340,23 +374,17 @@ def submit_application(
     )
 
 
-def bid_receipt(container: Any, accepted: Accepted, entry_id: str | None) -> SignedReceipt:
-    """The signed receipt of an accepted version (of a bid or an application): the one already stored, or a new
-    one, stored once."""
-    version = accepted.version
-    if version.receipt is not None:
-        return SignedReceipt.from_json(json.loads(version.receipt))
-    if entry_id is None:
-        with container.engine.connect() as conn:
-            entry_id = repository.accepting_entry_id(conn, _ACTIONS[accepted.kind], version.id)
-    signed = sign_receipt(
-        platform_signer(container),
-        container.settings.platform_code,
+def _receipt(
+    issuer: ReceiptIssuer, version: StoredVersion, target: Target, bidder_credit_code: str, entry_id: str
+) -> SignedReceipt:
+    """The signed receipt of a version being accepted (of a bid or an application), naming the audit entry that the
+    accepting transaction writes."""
+    return issuer.issue(
         {
-            "kind": _RECEIPT_KINDS[accepted.kind],
-            "tender_id": accepted.tender_id,
+            "kind": _RECEIPT_KINDS[target.kind],
+            "tender_id": target.tender_id,
             "lot_id": version.lot_id,
-            "bidder": accepted.bidder_credit_code,
+            "bidder": bidder_credit_code,
             "bid_id": version.bid_id,
             "bid_version": version.version,
             "envelope_sha256": version.envelope_key,
@@ -365,8 +393,5 @@ def bid_receipt(container: Any, accepted: Accepted, entry_id: str | None) -> Sig
             "suite": version.suite,
             "received_at": version.submitted_at.isoformat(),
             "audit_entry_id": entry_id,
-        },
+        }
     )
-    ledger = repository.APPLICATIONS if accepted.kind == "application" else repository.BIDS
-    kept = repository.keep_receipt(container.engine, ledger.versions, version.id, signed.encode())
-    return SignedReceipt.from_json(json.loads(kept))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -41,6 +42,7 @@ class Target:
     deadline_citation: str
     ledger: Ledger
     check_may_submit: Callable[[str], None]  # org id -> refuses an organisation that may not submit here
+    prequalified: bool = False  # a bid on a tender with prequalification (its parties are those that applied)
 
     @property
     def tender_filter(self) -> str | None:
@@ -86,6 +88,7 @@ def bid_target(conn: Connection, lot_id: str) -> Target:
         deadline_citation=DEADLINE_CITATION,
         ledger=BIDS,
         check_may_submit=lambda org_id: check_may_bid(terms, org_id),
+        prequalified=terms.prequalification,
     )
 
 
@@ -115,3 +118,6 @@ def application_target(conn: Connection, tender_id: str) -> Target:
         ledger=APPLICATIONS,
         check_may_submit=lambda org_id: None,  # any market subject not restricted may apply (条例19 decides later)
     )
+
+
+TargetLoader = Callable[[Any, str], Target]  # (connection, lot or tender id) -> the target, or NotFound / Conflict

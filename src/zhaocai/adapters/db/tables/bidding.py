@@ -64,7 +64,7 @@ def _version_columns(head_table: str) -> list[Column]:
         Column("submitted_by", String(26), nullable=True),  # the acting user
         Column("client_ip", String(45), nullable=True),
         Column("idempotency_key", String(128), nullable=True),
-        Column("receipt", Text, nullable=True),  # the signed receipt, stored once signed (after commit)
+        Column("receipt", Text, nullable=True),  # the signed receipt, stored in the accepting transaction
     ]
 
 
@@ -104,34 +104,62 @@ prequal_application_versions = Table(
     Index("ix_prequal_application_versions_nonce", "bidder_org_id", "nonce"),
 )
 
-# The consortium (联合体) a version was submitted for: the lead and every member, by organisation.
+
+def _member_columns(versions_table: str) -> list[Column]:
+    """The consortium (联合体) a version was submitted for: the lead and every member, by organisation."""
+    return [
+        Column("version_id", String(26), ForeignKey(f"{versions_table}.id"), primary_key=True),
+        Column("org_id", String(26), ForeignKey("organisations.id"), primary_key=True),
+        Column("credit_code", String(18), nullable=False),
+        Column("role", String(10), nullable=False),  # lead | member
+    ]
+
+
+def _withdrawal_columns(head_table: str) -> list[Column]:
+    """A signed withdrawal notice (撤回, 条例35); its nonce is unique per bidder and target, so it cannot be
+    replayed."""
+    return [
+        Column("id", String(26), primary_key=True),
+        Column("bid_id", String(26), ForeignKey(f"{head_table}.id"), nullable=False, index=True),
+        Column("lot_id", String(26), nullable=False),  # the notice's lot_id ("prequalification" for an application)
+        Column("bidder_org_id", String(26), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("nonce", String(128), nullable=False),
+        Column("notice", Text, nullable=False),  # the signed notice, canonical JSON
+        Column("signature", LargeBinary, nullable=False),
+        Column("signer_serial", String(80), nullable=False),
+        Column("signer_fingerprint", String(64), nullable=False),
+        Column("withdrawn_at", UTCDateTime(), nullable=False),
+        Column("withdrawn_by", String(26), nullable=True),
+        Column("client_ip", String(45), nullable=True),
+        Column("receipt", Text, nullable=True),  # the signed receipt, stored in the withdrawing transaction
+    ]
+
+
 bid_consortium_members = Table(
     "bid_consortium_members",
     metadata,
-    Column("version_id", String(26), ForeignKey("bid_versions.id"), primary_key=True),
-    Column("org_id", String(26), ForeignKey("organisations.id"), primary_key=True),
-    Column("credit_code", String(18), nullable=False),
-    Column("role", String(10), nullable=False),  # lead | member
+    *_member_columns("bid_versions"),
     Index("ix_bid_consortium_members_org", "org_id"),
 )
 
-# Signed withdrawal notices (撤回, 条例35); the nonce is unique per bidder and lot, so a notice cannot be replayed.
+prequal_application_consortium_members = Table(
+    "prequal_application_consortium_members",
+    metadata,
+    *_member_columns("prequal_application_versions"),
+    Index("ix_prequal_application_consortium_members_org", "org_id"),
+)
+
 bid_withdrawals = Table(
     "bid_withdrawals",
     metadata,
-    Column("id", String(26), primary_key=True),
-    Column("bid_id", String(26), ForeignKey("bids.id"), nullable=False, index=True),
-    Column("lot_id", String(26), nullable=False),
-    Column("bidder_org_id", String(26), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("nonce", String(128), nullable=False),
-    Column("notice", Text, nullable=False),  # the signed notice, canonical JSON
-    Column("signature", LargeBinary, nullable=False),
-    Column("signer_serial", String(80), nullable=False),
-    Column("signer_fingerprint", String(64), nullable=False),
-    Column("withdrawn_at", UTCDateTime(), nullable=False),
-    Column("withdrawn_by", String(26), nullable=True),
-    Column("client_ip", String(45), nullable=True),
-    Column("receipt", Text, nullable=True),
+    *_withdrawal_columns("bids"),
     UniqueConstraint("lot_id", "bidder_org_id", "nonce", name="uq_bid_withdrawals_nonce"),
+)
+
+prequal_application_withdrawals = Table(
+    "prequal_application_withdrawals",
+    metadata,
+    *_withdrawal_columns("prequal_applications"),
+    UniqueConstraint("lot_id", "bidder_org_id", "nonce", name="uq_prequal_application_withdrawals_nonce"),
 )
