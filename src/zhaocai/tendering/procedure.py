@@ -29,8 +29,9 @@ def default_deadline_handlers() -> list[DeadlineHandler]:
     # Imported here: the procedure does not depend on bidding or bonds; this is where they are composed.
     from zhaocai.bidding.deadline import run_deadline_checks
     from zhaocai.bonds.refunds import report_overdue_refunds
+    from zhaocai.opening.deadline import open_lots_at_deadline
 
-    return [run_deadline_checks, report_overdue_refunds]
+    return [run_deadline_checks, report_overdue_refunds, open_lots_at_deadline]
 
 
 @dataclass
