@@ -64,15 +64,33 @@ def bidders_at_deadline(uow: UnitOfWork, tender: TenderProject, lot_ids: list[st
     return max((bid_count_after_deadline(uow.conn, lot_id, deadline) for lot_id in lot_ids), default=0)
 
 
+def every_lot_failed(uow: UnitOfWork, lot_ids: list[str]) -> bool:
+    """Every lot failed at its opening (流标, 条例44) or had every bid rejected by its committee (评标规定27)."""
+    from zhaocai.evaluation.queries import final_report  # lazily: tendering does not depend on later stages
+    from zhaocai.opening.queries import opening_status
+
+    def failed(lot_id: str) -> bool:
+        if opening_status(uow.conn, lot_id).state == "failed":
+            return True
+        report = final_report(uow.conn, lot_id)
+        return report is not None and report.all_rejected
+
+    return bool(lot_ids) and all(failed(lot_id) for lot_id in lot_ids)
+
+
 @use_case("tendering.declare_failed", object_type="tender")
 def do_declare_failed(*, uow: UnitOfWork, actor: Actor, tender_id: str, reason: str = "") -> TenderProject:
-    """After the deadline, with fewer than opening_min_bidders bids on every lot: the bids are not opened and the
-    tender fails (流标, 条例44); the count comes from the bid records."""
+    """After the deadline, with fewer than opening_min_bidders bids on every lot (the bids are not opened, 条例44),
+    or once every lot has failed or had all its bids rejected (评标规定27; 法42): the tender fails (流标) and may be
+    re-tendered. The counts and outcomes come from the bid, opening and evaluation records."""
     working = load_for_change(uow, tender_id, check=_party(uow, actor, "declare it failed"))
-    bidders = None
+    bidders, all_failed = None, False
     if working.tender.schedule.bid_deadline is not None and working.now >= working.tender.schedule.bid_deadline:
-        bidders = bidders_at_deadline(uow, working.tender, list(working.stored.lot_ids.values()))
-    tender = apply(working, Event(EventKind.DECLARE_FAILED, working.now, bidders=bidders, reason=reason))
+        lot_ids = list(working.stored.lot_ids.values())
+        bidders = bidders_at_deadline(uow, working.tender, lot_ids)
+        all_failed = every_lot_failed(uow, lot_ids)
+    event = Event(EventKind.DECLARE_FAILED, working.now, bidders=bidders, every_lot_failed=all_failed, reason=reason)
+    tender = apply(working, event)
     save(uow, working)
     emit(
         uow,

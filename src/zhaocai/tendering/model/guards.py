@@ -169,7 +169,10 @@ def too_few_passed_applicants(tender: TenderProject, event: Event, book: RuleBoo
 
 @guard(rules=(OPENING_BIDDERS_RULE,))
 def too_few_bidders(tender: TenderProject, event: Event, book: RuleBook) -> None:
-    """Fewer than opening_min_bidders bid: the bids are not opened and the tender is run again (条例44)."""
+    """Fewer than opening_min_bidders bid: the bids are not opened and the tender is run again (条例44); or, after
+    the opening, every lot failed (流标) or had every bid rejected by its committee (评标规定27; 法42)."""
+    if event.every_lot_failed:
+        return
     bidders = _required(event.bidders, "bidders", event)
     rule = book.rule(OPENING_BIDDERS_RULE)
     if reaches(bidders, rule):

@@ -63,6 +63,7 @@ class Event:
     passed_applicants: int | None = None  # publish_prequal_result, declare_failed in prequalification
     qualified_org_ids: tuple[str, ...] = ()  # publish_prequal_result: who passed (when the count is not enough)
     bidders: int | None = None  # declare_failed at the deadline
+    every_lot_failed: bool = False  # declare_failed later: every lot failed to open or had every bid rejected
     objection_id: str | None = None  # raise_objection, answer_objection, objection_answer_due
     successor_id: str | None = None  # re_tender
     reason: str = ""  # cancel, declare_failed, suspend_by_directive
