@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -61,6 +62,9 @@ class Settings(BaseSettings):
     clock_mode: Literal["real", "accelerated"] = "real"
     clock_factor: float = Field(1.0, gt=0)
     clock_start: datetime | None = Field(None, description="accelerated clock: the moment it starts from (default now)")
+
+    # bonds: 银行同期存款利息 paid with bid bonds after the contract (条例57); default: the PBOC demand-deposit rate
+    bond_deposit_interest_rate: Decimal = Field(Decimal("0.0035"), ge=0, le=1, description="annual rate, e.g. 0.0035")
 
     # audit log
     audit_batch_size: int = Field(1000, ge=1)

@@ -207,6 +207,7 @@ class RefundCause(StrEnum):
     `bonds.refunds.open_refund`, which tracks every cause the same way."""
 
     WITHDRAWAL = "withdrawal"
+    CONTRACT_SIGNED = "contract_signed"  # every bidder's bond, with deposit interest, after the contract (条例57)
 
 
 class RefundState(StrEnum):

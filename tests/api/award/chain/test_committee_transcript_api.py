@@ -1,0 +1,38 @@
+"""The committee draw's transcript stays secret from the bidders until the lot's evaluation report is final (the
+committee's members are secret until the result is fixed); then any bidder fetches it and replays the draw offline
+with `zhaocai.experts.transcript.verify` (both databases)."""
+
+from __future__ import annotations
+
+from award_chain import close_report, draw_committee, open_lot
+from evaluation_world import EvaluationWorld
+from sqlalchemy import func, select
+
+from zhaocai.adapters.db.tables.audit import audit_entries
+from zhaocai.experts.transcript import verify
+
+
+def secret_refusals(ev: EvaluationWorld, user_id: str) -> int:
+    query = select(func.count()).where(
+        audit_entries.c.outcome == "refused:committee_secret", audit_entries.c.user_id == user_id
+    )
+    with ev.world.container.engine.connect() as conn:
+        return conn.execute(query).scalar_one()
+
+
+def test_a_bidder_gets_the_draw_transcript_once_the_report_is_final_and_it_replays(ev: EvaluationWorld) -> None:
+    reported = open_lot(ev)
+    experts = draw_committee(reported)
+    bidder = reported.priced[0]
+    url = f"/api/v1/draws/{reported.lot.draw_id}/transcript"
+    before = ev.client.get(url, headers=bidder.headers)
+    assert (before.status_code, before.json()["error"], before.json()["field"]) == (403, "committee_secret", "draw_id")
+    assert secret_refusals(ev, bidder.actor.user_id or "") == 1
+
+    close_report(reported)
+    after = ev.client.get(url, headers=bidder.headers)
+    assert after.status_code == 200, after.text
+    transcript = after.json()
+    assert verify(transcript) == []
+    assert set(transcript["committee"]["experts"]) == {expert.expert_id for expert in experts}
+    assert verify(transcript | {"seed": "00" * 32}) != []  # a transcript that does not replay is named
