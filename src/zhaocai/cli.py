@@ -6,11 +6,15 @@ import typer
 from rich.console import Console
 
 from zhaocai.adapters.blob.cli import app as blobs_app
+from zhaocai.archive.cli import app as archive_app
 from zhaocai.audit.cli import app as audit_app
+from zhaocai.award.cli import app as award_app
 from zhaocai.bidder.cli import app as bidder_app
 from zhaocai.bootstrap import build
 from zhaocai.config import Settings
 from zhaocai.crypto.ca_cli import app as ca_app
+from zhaocai.evaluation.cli import app as evaluation_app
+from zhaocai.experts.cli import app as draw_app
 from zhaocai.identity.cli import app as users_app
 from zhaocai.notifications.cli import app as notifications_app
 from zhaocai.rules.cli import app as rules_app
@@ -27,6 +31,10 @@ app.add_typer(users_app, name="users")
 app.add_typer(tenders_app, name="tenders")
 app.add_typer(bidder_app, name="bidder")
 app.add_typer(notifications_app, name="notifications")
+app.add_typer(archive_app, name="archive")
+app.add_typer(evaluation_app, name="evaluation")
+app.add_typer(award_app, name="award")
+app.add_typer(draw_app, name="draw")
 console = Console()
 
 

@@ -54,10 +54,16 @@ class PeriodicJob:
 
 def platform_jobs(container: Any) -> list[PeriodicJob]:
     """What a platform runs beside its web workers, one of each per database: every platform sequences its audit log
-    and delivers mail; a trading platform also runs its tenders' time events and bond refund reminders."""
+    and delivers mail; a trading platform also runs its tenders' time events, the closing of opening sessions whose
+    decryption window has ended, bond refund reminders, the restart of
+    expert draws whose reveals are overdue, the award stage's duty reminders and the archiving of concluded
+    tenders."""
+    from zhaocai.archive.conclusion import archive_concluded_tenders
     from zhaocai.audit.wiring import make_sequencer
     from zhaocai.bonds.service import do_process_bond_refunds
+    from zhaocai.experts.draws import overdue_draws_job
     from zhaocai.notifications.delivery import deliver_pending
+    from zhaocai.opening.closing import opening_job
     from zhaocai.tendering.scheduler import Scheduler
 
     sequencer = make_sequencer(container)
@@ -70,11 +76,27 @@ def platform_jobs(container: Any) -> list[PeriodicJob]:
     if container.settings.role == "trading":
         jobs += [
             PeriodicJob("tender-scheduler", Scheduler(container).run_once, 1.0),
+            PeriodicJob("openings", lambda: opening_job(container), 1.0),
             PeriodicJob(
                 "bond-refunds", lambda: do_process_bond_refunds(uow_factory=container.uow, clock=container.clock), 60.0
             ),
+            PeriodicJob("expert-draws", overdue_draws_job(container), 5.0),
+            PeriodicJob("award-duties", lambda: check_award_duties(container), 60.0),
+            PeriodicJob("archive-concluded", lambda: archive_concluded_tenders(container), 60.0),
         ]
     return jobs
+
+
+def check_award_duties(container: Any) -> None:
+    """Remind and flag the award stage's tracked duties (objection answers, the report to the supervisor, the
+    contract), running the audited use case only when something is due."""
+    from zhaocai.award.tracking import do_check_award_duties, duties_due
+    from zhaocai.core.actor import SYSTEM
+
+    with container.uow() as uow:
+        due = duties_due(uow.conn, container.clock.now())
+    if due:
+        do_check_award_duties(uow=container.uow(), actor=SYSTEM)
 
 
 def start_all(jobs: list[PeriodicJob]) -> list[PeriodicJob]:

@@ -86,6 +86,8 @@ AT_LEAST = {
     "evaluation_committee_min_members": 5,
     "gp_evaluation_committee_min_members": 5,
     "gp_large_committee_min_members": 7,
+    "expert_min_years_experience": 8,
+    "evaluation_min_valid_bids": 3,
 }
 AT_MOST = {"max_winning_candidates": (3, 4), "works_bid_bond_max_yuan": (Decimal("800000.00"), Decimal("800000.01"))}
 THRESHOLDS = {

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 07:38:18.232157
+Create Date: 2026-11-21 09:01:05.132386
 """
 
 import sqlalchemy as sa
@@ -90,6 +90,42 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_bond_statements")),
         sa.UniqueConstraint("blob_key", name=op.f("uq_bond_statements_blob_key")),
     )
+    op.create_table(
+        "expert_draws",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("tender_id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("round", sa.Integer(), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("expert_count", sa.Integer(), nullable=False),
+        sa.Column("reserves", sa.Integer(), nullable=False),
+        sa.Column("needs", sa.Text(), nullable=False),
+        sa.Column("regions", sa.Text(), nullable=False),
+        sa.Column("remote", sa.Boolean(), nullable=False),
+        sa.Column("parties", sa.Text(), nullable=False),
+        sa.Column("hash_name", sa.String(length=8), nullable=False),
+        sa.Column("evaluation_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reveal_minutes", sa.Integer(), nullable=False),
+        sa.Column("representatives", sa.Text(), nullable=False),
+        sa.Column("pool", sa.Text(), nullable=False),
+        sa.Column("pool_hash", sa.String(length=64), nullable=False),
+        sa.Column("reveal_deadline", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("seed", sa.String(length=64), nullable=True),
+        sa.Column("requested_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("requested_by", sa.String(length=26), nullable=True),
+        sa.Column("drawn_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("fixed_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(
+            "state IN ('committing', 'revealing', 'drawn', 'fixed', 'cancelled')", name=op.f("ck_expert_draws_state")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_expert_draws")),
+    )
+    with op.batch_alter_table("expert_draws", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_expert_draws_lot_id"), ["lot_id"], unique=False)
+        batch_op.create_index("ix_expert_draws_lot_state", ["lot_id", "state"], unique=False)
+        batch_op.create_index(batch_op.f("ix_expert_draws_tender_id"), ["tender_id"], unique=False)
+
     op.create_table(
         "login_challenges",
         sa.Column("id", sa.String(length=26), nullable=False),
@@ -251,6 +287,21 @@ def upgrade() -> None:
         batch_op.create_index("ix_credit_restrictions_org", ["org_id", "from_day"], unique=False)
 
     op.create_table(
+        "draw_parties",
+        sa.Column("draw_id", sa.String(length=26), nullable=False),
+        sa.Column("round", sa.Integer(), nullable=False),
+        sa.Column("party", sa.String(length=20), nullable=False),
+        sa.Column("commitment", sa.String(length=64), nullable=True),
+        sa.Column("committed_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("committed_by", sa.String(length=26), nullable=True),
+        sa.Column("contribution", sa.String(length=128), nullable=True),
+        sa.Column("revealed_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("platform_secret", sa.String(length=128), nullable=True),
+        sa.Column("failed_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["draw_id"], ["expert_draws.id"], name=op.f("fk_draw_parties_draw_id_expert_draws")),
+        sa.UniqueConstraint("draw_id", "round", "party", name="uq_draw_parties"),
+    )
+    op.create_table(
         "legal_representatives",
         sa.Column("org_id", sa.String(length=26), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
@@ -371,6 +422,42 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_certificates_user_id"), ["user_id"], unique=False)
 
     op.create_table(
+        "experts",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("user_id", sa.String(length=26), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("specialties", sa.Text(), nullable=False),
+        sa.Column("region_code", sa.String(length=6), nullable=False),
+        sa.Column("employer_name", sa.String(length=200), nullable=False),
+        sa.Column("employer_credit_code", sa.String(length=18), nullable=True),
+        sa.Column("employer_org_id", sa.String(length=26), nullable=True),
+        sa.Column("title", sa.String(length=100), nullable=False),
+        sa.Column("senior_title", sa.Boolean(), nullable=False),
+        sa.Column("years_experience", sa.Integer(), nullable=False),
+        sa.Column("certificate_fingerprint", sa.String(length=64), nullable=True),
+        sa.Column("punished", sa.Boolean(), nullable=False),
+        sa.Column("supervising_staff", sa.Boolean(), nullable=False),
+        sa.Column("blacklisted_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("blacklist_reason", sa.Text(), nullable=True),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("registered_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("registered_by", sa.String(length=26), nullable=True),
+        sa.Column("updated_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("status IN ('active', 'retired')", name=op.f("ck_experts_status")),
+        sa.CheckConstraint("years_experience >= 0", name=op.f("ck_experts_years")),
+        sa.ForeignKeyConstraint(
+            ["employer_org_id"], ["organisations.id"], name=op.f("fk_experts_employer_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_experts_user_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_experts")),
+        sa.UniqueConstraint("user_id", name=op.f("uq_experts_user_id")),
+    )
+    with op.batch_alter_table("experts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_experts_employer_credit_code"), ["employer_credit_code"], unique=False)
+        batch_op.create_index(batch_op.f("ix_experts_employer_org_id"), ["employer_org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_experts_region_code"), ["region_code"], unique=False)
+
+    op.create_table(
         "password_resets",
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
@@ -449,6 +536,146 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_user_roles_user_id_users")),
         sa.PrimaryKeyConstraint("user_id", "role", name=op.f("pk_user_roles")),
     )
+    op.create_table(
+        "archive_packages",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("tender_id", sa.String(length=26), nullable=False),
+        sa.Column("blob_key", sa.String(length=64), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("manifest_sha256", sa.String(length=64), nullable=False),
+        sa.Column("item_count", sa.Integer(), nullable=False),
+        sa.Column("audit_entry_count", sa.Integer(), nullable=False),
+        sa.Column("tree_size", sa.BigInteger(), nullable=False),
+        sa.Column("reason", sa.String(length=20), nullable=False),
+        sa.Column("built_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("built_by", sa.String(length=26), nullable=True),
+        sa.ForeignKeyConstraint(["tender_id"], ["tenders.id"], name=op.f("fk_archive_packages_tender_id_tenders")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_archive_packages")),
+    )
+    with op.batch_alter_table("archive_packages", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_archive_packages_tender_id"), ["tender_id"], unique=False)
+
+    op.create_table(
+        "draw_declines",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("draw_id", sa.String(length=26), nullable=False),
+        sa.Column("expert_id", sa.String(length=26), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("recorded_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.String(length=26), nullable=True),
+        sa.ForeignKeyConstraint(["draw_id"], ["expert_draws.id"], name=op.f("fk_draw_declines_draw_id_expert_draws")),
+        sa.ForeignKeyConstraint(["expert_id"], ["experts.id"], name=op.f("fk_draw_declines_expert_id_experts")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_draw_declines")),
+        sa.UniqueConstraint("draw_id", "expert_id", name="uq_draw_declines"),
+    )
+    with op.batch_alter_table("draw_declines", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_draw_declines_draw_id"), ["draw_id"], unique=False)
+
+    op.create_table(
+        "draw_members",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("draw_id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("user_id", sa.String(length=26), nullable=False),
+        sa.Column("expert_id", sa.String(length=26), nullable=True),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("joined_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("replaced_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("replace_reason", sa.Text(), nullable=True),
+        sa.CheckConstraint("kind IN ('expert', 'tenderer_representative')", name=op.f("ck_draw_members_kind")),
+        sa.CheckConstraint("status IN ('active', 'replaced')", name=op.f("ck_draw_members_status")),
+        sa.ForeignKeyConstraint(["draw_id"], ["expert_draws.id"], name=op.f("fk_draw_members_draw_id_expert_draws")),
+        sa.ForeignKeyConstraint(["expert_id"], ["experts.id"], name=op.f("fk_draw_members_expert_id_experts")),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_draw_members_user_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_draw_members")),
+    )
+    with op.batch_alter_table("draw_members", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_draw_members_draw_id"), ["draw_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_draw_members_lot_id"), ["lot_id"], unique=False)
+
+    op.create_table(
+        "draw_recusals",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("draw_id", sa.String(length=26), nullable=False),
+        sa.Column("expert_id", sa.String(length=26), nullable=False),
+        sa.Column("reason", sa.String(length=30), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(["draw_id"], ["expert_draws.id"], name=op.f("fk_draw_recusals_draw_id_expert_draws")),
+        sa.ForeignKeyConstraint(["expert_id"], ["experts.id"], name=op.f("fk_draw_recusals_expert_id_experts")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_draw_recusals")),
+    )
+    with op.batch_alter_table("draw_recusals", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_draw_recusals_draw_id"), ["draw_id"], unique=False)
+
+    op.create_table(
+        "expert_conflicts",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("expert_id", sa.String(length=26), nullable=False),
+        sa.Column("org_id", sa.String(length=26), nullable=False),
+        sa.Column("relation", sa.Text(), nullable=False),
+        sa.Column("declared_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.String(length=26), nullable=True),
+        sa.Column("ended_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["expert_id"], ["experts.id"], name=op.f("fk_expert_conflicts_expert_id_experts")),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_expert_conflicts_org_id_organisations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_expert_conflicts")),
+    )
+    with op.batch_alter_table("expert_conflicts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_expert_conflicts_expert_id"), ["expert_id"], unique=False)
+
+    op.create_table(
+        "expert_unavailability",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("expert_id", sa.String(length=26), nullable=False),
+        sa.Column("from_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("until_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("recorded_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.String(length=26), nullable=True),
+        sa.CheckConstraint("until_at > from_at", name=op.f("ck_expert_unavailability_period")),
+        sa.ForeignKeyConstraint(["expert_id"], ["experts.id"], name=op.f("fk_expert_unavailability_expert_id_experts")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_expert_unavailability")),
+    )
+    with op.batch_alter_table("expert_unavailability", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_expert_unavailability_expert_id"), ["expert_id"], unique=False)
+
+    op.create_table(
+        "opening_plans",
+        sa.Column("tender_id", sa.String(length=26), nullable=False),
+        sa.Column("window_minutes", sa.Integer(), nullable=False),
+        sa.Column("announce_reserve", sa.Boolean(), nullable=False),
+        sa.Column("reserve_price", sa.String(length=40), nullable=True),
+        sa.Column("set_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("set_by", sa.String(length=26), nullable=True),
+        sa.ForeignKeyConstraint(["tender_id"], ["tenders.id"], name=op.f("fk_opening_plans_tender_id_tenders")),
+        sa.PrimaryKeyConstraint("tender_id", name=op.f("pk_opening_plans")),
+    )
+    op.create_table(
+        "opening_sessions",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("tender_id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("stage", sa.String(length=10), nullable=False),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("started_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("window_ends_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("bids_received", sa.Integer(), nullable=False),
+        sa.Column("failure_reason", sa.Text(), nullable=True),
+        sa.Column("failure_citation", sa.String(length=100), nullable=True),
+        sa.Column("record_id", sa.String(length=26), nullable=True),
+        sa.ForeignKeyConstraint(["tender_id"], ["tenders.id"], name=op.f("fk_opening_sessions_tender_id_tenders")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_opening_sessions")),
+        sa.UniqueConstraint("lot_id", "stage", name="uq_opening_sessions_lot_stage"),
+    )
+    with op.batch_alter_table("opening_sessions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_opening_sessions_lot_id"), ["lot_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_opening_sessions_tender_id"), ["tender_id"], unique=False)
+
     op.create_table(
         "prequal_applications",
         sa.Column("id", sa.String(length=26), nullable=False),
@@ -593,6 +820,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_tender_questions_tender_id"), ["tender_id"], unique=False)
 
     op.create_table(
+        "award_publicities",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("tender_id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("report_id", sa.String(length=26), nullable=False),
+        sa.Column("report_completed_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("published_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("start_due_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("published_late", sa.Boolean(), nullable=False),
+        sa.Column("content", sa.Text(), nullable=False),
+        sa.Column("published_by", sa.String(length=26), nullable=True),
+        sa.ForeignKeyConstraint(["lot_id"], ["tender_lots.id"], name=op.f("fk_award_publicities_lot_id_tender_lots")),
+        sa.ForeignKeyConstraint(["tender_id"], ["tenders.id"], name=op.f("fk_award_publicities_tender_id_tenders")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_award_publicities")),
+        sa.UniqueConstraint("lot_id", "report_id", name="uq_award_publicities_lot_report"),
+    )
+    with op.batch_alter_table("award_publicities", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_award_publicities_lot_id"), ["lot_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_award_publicities_tender_id"), ["tender_id"], unique=False)
+
+    op.create_table(
         "bids",
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("tender_id", sa.String(length=26), nullable=False),
@@ -669,6 +918,197 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_bond_refunds_next_check_at"), ["next_check_at"], unique=False)
 
     op.create_table(
+        "evaluation_clarifications",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("bid_id", sa.String(length=26), nullable=False),
+        sa.Column("bidder_org_id", sa.String(length=26), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("question", sa.Text(), nullable=False),
+        sa.Column("original_price", sa.String(length=40), nullable=True),
+        sa.Column("corrected_price", sa.String(length=40), nullable=True),
+        sa.Column("correction_reasons", sa.Text(), nullable=True),
+        sa.Column("asked_by_member_id", sa.String(length=40), nullable=False),
+        sa.Column("asked_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("answer", sa.Text(), nullable=True),
+        sa.Column("accepted", sa.Boolean(), nullable=True),
+        sa.Column("answered_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("answered_by", sa.String(length=26), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["lot_id"], ["tender_lots.id"], name=op.f("fk_evaluation_clarifications_lot_id_tender_lots")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluation_clarifications")),
+    )
+    with op.batch_alter_table("evaluation_clarifications", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_evaluation_clarifications_bidder_org_id"), ["bidder_org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_evaluation_clarifications_lot_id"), ["lot_id"], unique=False)
+
+    op.create_table(
+        "evaluation_plans",
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("tender_id", sa.String(length=26), nullable=False),
+        sa.Column("method", sa.String(length=30), nullable=False),
+        sa.Column("plan", sa.Text(), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("set_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("set_by", sa.String(length=26), nullable=True),
+        sa.ForeignKeyConstraint(["lot_id"], ["tender_lots.id"], name=op.f("fk_evaluation_plans_lot_id_tender_lots")),
+        sa.ForeignKeyConstraint(["tender_id"], ["tenders.id"], name=op.f("fk_evaluation_plans_tender_id_tenders")),
+        sa.PrimaryKeyConstraint("lot_id", name=op.f("pk_evaluation_plans")),
+    )
+    with op.batch_alter_table("evaluation_plans", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_evaluation_plans_tender_id"), ["tender_id"], unique=False)
+
+    op.create_table(
+        "evaluation_reports",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("method", sa.String(length=30), nullable=False),
+        sa.Column("state", sa.String(length=10), nullable=False),
+        sa.Column("all_rejected", sa.Boolean(), nullable=False),
+        sa.Column("candidates", sa.Text(), nullable=False),
+        sa.Column("document", sa.LargeBinary(), nullable=False),
+        sa.Column("document_sha256", sa.String(length=64), nullable=False),
+        sa.Column("drafted_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("drafted_by", sa.String(length=26), nullable=True),
+        sa.Column("completed_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["lot_id"], ["tender_lots.id"], name=op.f("fk_evaluation_reports_lot_id_tender_lots")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluation_reports")),
+    )
+    with op.batch_alter_table("evaluation_reports", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_evaluation_reports_lot_id"), ["lot_id"], unique=False)
+
+    op.create_table(
+        "evaluation_sheets",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("stage", sa.String(length=20), nullable=False),
+        sa.Column("member_id", sa.String(length=40), nullable=False),
+        sa.Column("user_id", sa.String(length=26), nullable=False),
+        sa.Column("bid_id", sa.String(length=26), nullable=False),
+        sa.Column("checklist", sa.Text(), nullable=False),
+        sa.Column("scores", sa.Text(), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=True),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("void_reason", sa.Text(), nullable=True),
+        sa.Column("submitted_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["lot_id"], ["tender_lots.id"], name=op.f("fk_evaluation_sheets_lot_id_tender_lots")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluation_sheets")),
+        sa.UniqueConstraint("lot_id", "stage", "member_id", "bid_id", name="uq_evaluation_sheets_member_bid"),
+    )
+    with op.batch_alter_table("evaluation_sheets", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_evaluation_sheets_lot_id"), ["lot_id"], unique=False)
+
+    op.create_table(
+        "evaluation_time_claims",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("member_id", sa.String(length=40), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("claimed_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["lot_id"], ["tender_lots.id"], name=op.f("fk_evaluation_time_claims_lot_id_tender_lots")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluation_time_claims")),
+        sa.UniqueConstraint("lot_id", "member_id", name="uq_evaluation_time_claims_member"),
+    )
+    with op.batch_alter_table("evaluation_time_claims", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_evaluation_time_claims_lot_id"), ["lot_id"], unique=False)
+
+    op.create_table(
+        "evaluations",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("tender_id", sa.String(length=26), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("stage", sa.String(length=20), nullable=False),
+        sa.Column("chair_member_id", sa.String(length=40), nullable=True),
+        sa.Column("bids", sa.Text(), nullable=False),
+        sa.Column("technical_passed", sa.Text(), nullable=True),
+        sa.Column("extension_required_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("extended_until", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("started_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_by", sa.String(length=26), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["lot_id"], ["tender_lots.id"], name=op.f("fk_evaluations_lot_id_tender_lots")),
+        sa.ForeignKeyConstraint(["tender_id"], ["tenders.id"], name=op.f("fk_evaluations_tender_id_tenders")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluations")),
+        sa.UniqueConstraint("lot_id", name=op.f("uq_evaluations_lot_id")),
+    )
+    with op.batch_alter_table("evaluations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_evaluations_tender_id"), ["tender_id"], unique=False)
+
+    op.create_table(
+        "opening_bids",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("session_id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("bid_id", sa.String(length=26), nullable=False),
+        sa.Column("version_id", sa.String(length=26), nullable=False),
+        sa.Column("bidder_org_id", sa.String(length=26), nullable=False),
+        sa.Column("consortium_org_ids", sa.Text(), nullable=False),
+        sa.Column("void", sa.Boolean(), nullable=False),
+        sa.Column("outcome", sa.String(length=12), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("citation", sa.String(length=100), nullable=True),
+        sa.Column("decided_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("manifest", sa.LargeBinary(), nullable=True),
+        sa.Column("price", sa.String(length=40), nullable=True),
+        sa.Column("price_in_words", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["session_id"], ["opening_sessions.id"], name=op.f("fk_opening_bids_session_id_opening_sessions")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_opening_bids")),
+        sa.UniqueConstraint("session_id", "bid_id", name="uq_opening_bids_session_bid"),
+    )
+    with op.batch_alter_table("opening_bids", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_opening_bids_bid_id"), ["bid_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_opening_bids_lot_id"), ["lot_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_opening_bids_session_id"), ["session_id"], unique=False)
+
+    op.create_table(
+        "opening_objections",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("session_id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("raised_by_org_id", sa.String(length=26), nullable=False),
+        sa.Column("raised_by_user_id", sa.String(length=26), nullable=True),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("raised_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("answer", sa.Text(), nullable=True),
+        sa.Column("answered_by_user_id", sa.String(length=26), nullable=True),
+        sa.Column("answered_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["session_id"], ["opening_sessions.id"], name=op.f("fk_opening_objections_session_id_opening_sessions")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_opening_objections")),
+    )
+    with op.batch_alter_table("opening_objections", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_opening_objections_session_id"), ["session_id"], unique=False)
+
+    op.create_table(
+        "opening_records",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("session_id", sa.String(length=26), nullable=False),
+        sa.Column("tender_id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("stage", sa.String(length=10), nullable=False),
+        sa.Column("body", sa.LargeBinary(), nullable=False),
+        sa.Column("signature", sa.LargeBinary(), nullable=False),
+        sa.Column("key_id", sa.String(length=80), nullable=False),
+        sa.Column("algorithm", sa.String(length=40), nullable=False),
+        sa.Column("created_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["session_id"], ["opening_sessions.id"], name=op.f("fk_opening_records_session_id_opening_sessions")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_opening_records")),
+        sa.UniqueConstraint("session_id", name=op.f("uq_opening_records_session_id")),
+    )
+    with op.batch_alter_table("opening_records", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_opening_records_lot_id"), ["lot_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_opening_records_tender_id"), ["tender_id"], unique=False)
+
+    op.create_table(
         "prequal_application_versions",
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("bid_id", sa.String(length=26), nullable=False),
@@ -703,6 +1143,33 @@ def upgrade() -> None:
         batch_op.create_index("ix_prequal_application_versions_nonce", ["bidder_org_id", "nonce"], unique=False)
 
     op.create_table(
+        "prequal_application_withdrawals",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("bid_id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("bidder_org_id", sa.String(length=26), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("nonce", sa.String(length=128), nullable=False),
+        sa.Column("notice", sa.Text(), nullable=False),
+        sa.Column("signature", sa.LargeBinary(), nullable=False),
+        sa.Column("signer_serial", sa.String(length=80), nullable=False),
+        sa.Column("signer_fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("withdrawn_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("withdrawn_by", sa.String(length=26), nullable=True),
+        sa.Column("client_ip", sa.String(length=45), nullable=True),
+        sa.Column("receipt", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["bid_id"],
+            ["prequal_applications.id"],
+            name=op.f("fk_prequal_application_withdrawals_bid_id_prequal_applications"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_prequal_application_withdrawals")),
+        sa.UniqueConstraint("lot_id", "bidder_org_id", "nonce", name="uq_prequal_application_withdrawals_nonce"),
+    )
+    with op.batch_alter_table("prequal_application_withdrawals", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_prequal_application_withdrawals_bid_id"), ["bid_id"], unique=False)
+
+    op.create_table(
         "tender_document_downloads",
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.Column("tender_id", sa.String(length=26), nullable=False),
@@ -725,6 +1192,69 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("tender_document_downloads", schema=None) as batch_op:
         batch_op.create_index("ix_tender_document_downloads_tender_org", ["tender_id", "org_id"], unique=False)
+
+    op.create_table(
+        "award_decisions",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("tender_id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("report_id", sa.String(length=26), nullable=False),
+        sa.Column("publicity_id", sa.String(length=26), nullable=True),
+        sa.Column("winner_bid_id", sa.String(length=26), nullable=False),
+        sa.Column("winner_org_id", sa.String(length=26), nullable=False),
+        sa.Column("winner_rank", sa.Integer(), nullable=False),
+        sa.Column("price", sa.String(length=24), nullable=False),
+        sa.Column("passed_over", sa.Text(), nullable=False),
+        sa.Column("decided_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("decided_by", sa.String(length=26), nullable=True),
+        sa.Column("report_due_day", sa.Date(), nullable=True),
+        sa.Column("report_overdue_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reported_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("report_text", sa.Text(), nullable=True),
+        sa.Column("report_reminded_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("report_overdue_flagged_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("notices_sent_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["lot_id"], ["tender_lots.id"], name=op.f("fk_award_decisions_lot_id_tender_lots")),
+        sa.ForeignKeyConstraint(
+            ["publicity_id"], ["award_publicities.id"], name=op.f("fk_award_decisions_publicity_id_award_publicities")
+        ),
+        sa.ForeignKeyConstraint(["tender_id"], ["tenders.id"], name=op.f("fk_award_decisions_tender_id_tenders")),
+        sa.ForeignKeyConstraint(
+            ["winner_org_id"], ["organisations.id"], name=op.f("fk_award_decisions_winner_org_id_organisations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_award_decisions")),
+        sa.UniqueConstraint("lot_id", name=op.f("uq_award_decisions_lot_id")),
+    )
+    with op.batch_alter_table("award_decisions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_award_decisions_tender_id"), ["tender_id"], unique=False)
+
+    op.create_table(
+        "award_objections",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("publicity_id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("raised_by_org_id", sa.String(length=26), nullable=False),
+        sa.Column("raised_by_user_id", sa.String(length=26), nullable=True),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("raised_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("answer_due_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("answer", sa.Text(), nullable=True),
+        sa.Column("answered_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("answered_by", sa.String(length=26), nullable=True),
+        sa.Column("reminded_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("overdue_flagged_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["lot_id"], ["tender_lots.id"], name=op.f("fk_award_objections_lot_id_tender_lots")),
+        sa.ForeignKeyConstraint(
+            ["publicity_id"], ["award_publicities.id"], name=op.f("fk_award_objections_publicity_id_award_publicities")
+        ),
+        sa.ForeignKeyConstraint(
+            ["raised_by_org_id"], ["organisations.id"], name=op.f("fk_award_objections_raised_by_org_id_organisations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_award_objections")),
+    )
+    with op.batch_alter_table("award_objections", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_award_objections_lot_id"), ["lot_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_award_objections_publicity_id"), ["publicity_id"], unique=False)
 
     op.create_table(
         "bid_versions",
@@ -853,6 +1383,125 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_bond_payments_statement_id"), ["statement_id"], unique=False)
 
     op.create_table(
+        "evaluation_signatures",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("report_id", sa.String(length=26), nullable=False),
+        sa.Column("member_id", sa.String(length=40), nullable=False),
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("certificate_pem", sa.LargeBinary(), nullable=True),
+        sa.Column("signature", sa.LargeBinary(), nullable=True),
+        sa.Column("signature_algorithm", sa.String(length=30), nullable=True),
+        sa.Column("dissent", sa.Text(), nullable=True),
+        sa.Column("signed_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["report_id"], ["evaluation_reports.id"], name=op.f("fk_evaluation_signatures_report_id_evaluation_reports")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluation_signatures")),
+        sa.UniqueConstraint("report_id", "member_id", name="uq_evaluation_signatures_member"),
+    )
+    with op.batch_alter_table("evaluation_signatures", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_evaluation_signatures_report_id"), ["report_id"], unique=False)
+
+    op.create_table(
+        "opening_files",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("opening_bid_id", sa.String(length=26), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("section", sa.String(length=32), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("blob_key", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["opening_bid_id"], ["opening_bids.id"], name=op.f("fk_opening_files_opening_bid_id_opening_bids")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_opening_files")),
+    )
+    with op.batch_alter_table("opening_files", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_opening_files_opening_bid_id"), ["opening_bid_id"], unique=False)
+
+    op.create_table(
+        "prequal_application_consortium_members",
+        sa.Column("version_id", sa.String(length=26), nullable=False),
+        sa.Column("org_id", sa.String(length=26), nullable=False),
+        sa.Column("credit_code", sa.String(length=18), nullable=False),
+        sa.Column("role", sa.String(length=10), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"],
+            ["organisations.id"],
+            name=op.f("fk_prequal_application_consortium_members_org_id_organisations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["version_id"],
+            ["prequal_application_versions.id"],
+            name=op.f("fk_prequal_application_consortium_members_version_id_prequal_application_versions"),
+        ),
+        sa.PrimaryKeyConstraint("version_id", "org_id", name=op.f("pk_prequal_application_consortium_members")),
+    )
+    with op.batch_alter_table("prequal_application_consortium_members", schema=None) as batch_op:
+        batch_op.create_index("ix_prequal_application_consortium_members_org", ["org_id"], unique=False)
+
+    op.create_table(
+        "award_contracts",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("award_id", sa.String(length=26), nullable=False),
+        sa.Column("tender_id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("document", sa.LargeBinary(), nullable=False),
+        sa.Column("price", sa.String(length=24), nullable=False),
+        sa.Column("performance_bond", sa.String(length=24), nullable=False),
+        sa.Column("drafted_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("drafted_by", sa.String(length=26), nullable=True),
+        sa.Column("signing_due_day", sa.Date(), nullable=False),
+        sa.Column("signing_overdue_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reminded_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("overdue_flagged_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("signed_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("signed_late", sa.Boolean(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["award_id"], ["award_decisions.id"], name=op.f("fk_award_contracts_award_id_award_decisions")
+        ),
+        sa.ForeignKeyConstraint(["lot_id"], ["tender_lots.id"], name=op.f("fk_award_contracts_lot_id_tender_lots")),
+        sa.ForeignKeyConstraint(["tender_id"], ["tenders.id"], name=op.f("fk_award_contracts_tender_id_tenders")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_award_contracts")),
+        sa.UniqueConstraint("award_id", name=op.f("uq_award_contracts_award_id")),
+        sa.UniqueConstraint("lot_id", name=op.f("uq_award_contracts_lot_id")),
+    )
+    with op.batch_alter_table("award_contracts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_award_contracts_tender_id"), ["tender_id"], unique=False)
+
+    op.create_table(
+        "award_notices",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("award_id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("bid_id", sa.String(length=26), nullable=False),
+        sa.Column("org_id", sa.String(length=26), nullable=False),
+        sa.Column("pdf_key", sa.String(length=64), nullable=False),
+        sa.Column("pdf_size", sa.Integer(), nullable=False),
+        sa.Column("generated_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("signature", sa.LargeBinary(), nullable=True),
+        sa.Column("signature_key", sa.String(length=64), nullable=True),
+        sa.Column("signature_algorithm", sa.String(length=24), nullable=True),
+        sa.Column("signer_certificate", sa.LargeBinary(), nullable=True),
+        sa.Column("signer_fingerprint", sa.String(length=64), nullable=True),
+        sa.Column("signed_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("signed_by", sa.String(length=26), nullable=True),
+        sa.Column("delivered_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.CheckConstraint("kind IN ('award', 'result')", name=op.f("ck_award_notices_kind")),
+        sa.ForeignKeyConstraint(
+            ["award_id"], ["award_decisions.id"], name=op.f("fk_award_notices_award_id_award_decisions")
+        ),
+        sa.ForeignKeyConstraint(["lot_id"], ["tender_lots.id"], name=op.f("fk_award_notices_lot_id_tender_lots")),
+        sa.ForeignKeyConstraint(["org_id"], ["organisations.id"], name=op.f("fk_award_notices_org_id_organisations")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_award_notices")),
+        sa.UniqueConstraint("award_id", "bid_id", name="uq_award_notices_award_bid"),
+    )
+    with op.batch_alter_table("award_notices", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_award_notices_award_id"), ["award_id"], unique=False)
+
+    op.create_table(
         "bid_consortium_members",
         sa.Column("version_id", sa.String(length=26), nullable=False),
         sa.Column("org_id", sa.String(length=26), nullable=False),
@@ -869,15 +1518,118 @@ def upgrade() -> None:
     with op.batch_alter_table("bid_consortium_members", schema=None) as batch_op:
         batch_op.create_index("ix_bid_consortium_members_org", ["org_id"], unique=False)
 
+    op.create_table(
+        "award_bond_interest",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("contract_id", sa.String(length=26), nullable=False),
+        sa.Column("refund_id", sa.String(length=26), nullable=True),
+        sa.Column("bidder_org_id", sa.String(length=26), nullable=False),
+        sa.Column("principal", sa.String(length=24), nullable=False),
+        sa.Column("annual_rate", sa.String(length=16), nullable=False),
+        sa.Column("from_day", sa.Date(), nullable=True),
+        sa.Column("to_day", sa.Date(), nullable=True),
+        sa.Column("days", sa.Integer(), nullable=False),
+        sa.Column("interest", sa.String(length=24), nullable=False),
+        sa.Column("kept_reason", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["bidder_org_id"], ["organisations.id"], name=op.f("fk_award_bond_interest_bidder_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["contract_id"], ["award_contracts.id"], name=op.f("fk_award_bond_interest_contract_id_award_contracts")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_award_bond_interest")),
+    )
+    with op.batch_alter_table("award_bond_interest", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_award_bond_interest_contract_id"), ["contract_id"], unique=False)
+
+    op.create_table(
+        "award_contract_signatures",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("contract_id", sa.String(length=26), nullable=False),
+        sa.Column("party", sa.String(length=8), nullable=False),
+        sa.Column("org_id", sa.String(length=26), nullable=False),
+        sa.Column("signature", sa.LargeBinary(), nullable=False),
+        sa.Column("signature_algorithm", sa.String(length=24), nullable=False),
+        sa.Column("signer_certificate", sa.LargeBinary(), nullable=False),
+        sa.Column("signer_fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("signed_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("signed_by", sa.String(length=26), nullable=True),
+        sa.CheckConstraint("party IN ('tenderer', 'winner')", name=op.f("ck_award_contract_signatures_party")),
+        sa.ForeignKeyConstraint(
+            ["contract_id"],
+            ["award_contracts.id"],
+            name=op.f("fk_award_contract_signatures_contract_id_award_contracts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_award_contract_signatures_org_id_organisations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_award_contract_signatures")),
+        sa.UniqueConstraint("contract_id", "party", name="uq_award_contract_signatures_party"),
+    )
+    with op.batch_alter_table("award_contract_signatures", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_award_contract_signatures_contract_id"), ["contract_id"], unique=False)
+
+    op.create_table(
+        "award_performance_records",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("contract_id", sa.String(length=26), nullable=False),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("occurred_on", sa.Date(), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("amount", sa.String(length=24), nullable=True),
+        sa.Column("recorded_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.String(length=26), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["contract_id"],
+            ["award_contracts.id"],
+            name=op.f("fk_award_performance_records_contract_id_award_contracts"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_award_performance_records")),
+    )
+    with op.batch_alter_table("award_performance_records", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_award_performance_records_contract_id"), ["contract_id"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("award_performance_records", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_award_performance_records_contract_id"))
+
+    op.drop_table("award_performance_records")
+    with op.batch_alter_table("award_contract_signatures", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_award_contract_signatures_contract_id"))
+
+    op.drop_table("award_contract_signatures")
+    with op.batch_alter_table("award_bond_interest", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_award_bond_interest_contract_id"))
+
+    op.drop_table("award_bond_interest")
     with op.batch_alter_table("bid_consortium_members", schema=None) as batch_op:
         batch_op.drop_index("ix_bid_consortium_members_org")
 
     op.drop_table("bid_consortium_members")
+    with op.batch_alter_table("award_notices", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_award_notices_award_id"))
+
+    op.drop_table("award_notices")
+    with op.batch_alter_table("award_contracts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_award_contracts_tender_id"))
+
+    op.drop_table("award_contracts")
+    with op.batch_alter_table("prequal_application_consortium_members", schema=None) as batch_op:
+        batch_op.drop_index("ix_prequal_application_consortium_members_org")
+
+    op.drop_table("prequal_application_consortium_members")
+    with op.batch_alter_table("opening_files", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_opening_files_opening_bid_id"))
+
+    op.drop_table("opening_files")
+    with op.batch_alter_table("evaluation_signatures", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_evaluation_signatures_report_id"))
+
+    op.drop_table("evaluation_signatures")
     with op.batch_alter_table("bond_payments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_bond_payments_statement_id"))
         batch_op.drop_index(batch_op.f("ix_bond_payments_payer_account_number"))
@@ -893,14 +1645,67 @@ def downgrade() -> None:
 
     op.drop_table("bid_withdrawals")
     op.drop_table("bid_versions")
+    with op.batch_alter_table("award_objections", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_award_objections_publicity_id"))
+        batch_op.drop_index(batch_op.f("ix_award_objections_lot_id"))
+
+    op.drop_table("award_objections")
+    with op.batch_alter_table("award_decisions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_award_decisions_tender_id"))
+
+    op.drop_table("award_decisions")
     with op.batch_alter_table("tender_document_downloads", schema=None) as batch_op:
         batch_op.drop_index("ix_tender_document_downloads_tender_org")
 
     op.drop_table("tender_document_downloads")
+    with op.batch_alter_table("prequal_application_withdrawals", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_prequal_application_withdrawals_bid_id"))
+
+    op.drop_table("prequal_application_withdrawals")
     with op.batch_alter_table("prequal_application_versions", schema=None) as batch_op:
         batch_op.drop_index("ix_prequal_application_versions_nonce")
 
     op.drop_table("prequal_application_versions")
+    with op.batch_alter_table("opening_records", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_opening_records_tender_id"))
+        batch_op.drop_index(batch_op.f("ix_opening_records_lot_id"))
+
+    op.drop_table("opening_records")
+    with op.batch_alter_table("opening_objections", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_opening_objections_session_id"))
+
+    op.drop_table("opening_objections")
+    with op.batch_alter_table("opening_bids", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_opening_bids_session_id"))
+        batch_op.drop_index(batch_op.f("ix_opening_bids_lot_id"))
+        batch_op.drop_index(batch_op.f("ix_opening_bids_bid_id"))
+
+    op.drop_table("opening_bids")
+    with op.batch_alter_table("evaluations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_evaluations_tender_id"))
+
+    op.drop_table("evaluations")
+    with op.batch_alter_table("evaluation_time_claims", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_evaluation_time_claims_lot_id"))
+
+    op.drop_table("evaluation_time_claims")
+    with op.batch_alter_table("evaluation_sheets", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_evaluation_sheets_lot_id"))
+
+    op.drop_table("evaluation_sheets")
+    with op.batch_alter_table("evaluation_reports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_evaluation_reports_lot_id"))
+
+    op.drop_table("evaluation_reports")
+    with op.batch_alter_table("evaluation_plans", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_evaluation_plans_tender_id"))
+
+    op.drop_table("evaluation_plans")
+    with op.batch_alter_table("evaluation_clarifications", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_evaluation_clarifications_lot_id"))
+        batch_op.drop_index(batch_op.f("ix_evaluation_clarifications_bidder_org_id"))
+
+    op.drop_table("evaluation_clarifications")
     with op.batch_alter_table("bond_refunds", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_bond_refunds_next_check_at"))
         batch_op.drop_index("ix_bond_refunds_lot_bidder")
@@ -912,6 +1717,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_bids_bidder_org_id"))
 
     op.drop_table("bids")
+    with op.batch_alter_table("award_publicities", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_award_publicities_tender_id"))
+        batch_op.drop_index(batch_op.f("ix_award_publicities_lot_id"))
+
+    op.drop_table("award_publicities")
     with op.batch_alter_table("tender_questions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_tender_questions_tender_id"))
 
@@ -941,6 +1751,37 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_prequal_applications_bidder_org_id"))
 
     op.drop_table("prequal_applications")
+    with op.batch_alter_table("opening_sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_opening_sessions_tender_id"))
+        batch_op.drop_index(batch_op.f("ix_opening_sessions_lot_id"))
+
+    op.drop_table("opening_sessions")
+    op.drop_table("opening_plans")
+    with op.batch_alter_table("expert_unavailability", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_expert_unavailability_expert_id"))
+
+    op.drop_table("expert_unavailability")
+    with op.batch_alter_table("expert_conflicts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_expert_conflicts_expert_id"))
+
+    op.drop_table("expert_conflicts")
+    with op.batch_alter_table("draw_recusals", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_draw_recusals_draw_id"))
+
+    op.drop_table("draw_recusals")
+    with op.batch_alter_table("draw_members", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_draw_members_lot_id"))
+        batch_op.drop_index(batch_op.f("ix_draw_members_draw_id"))
+
+    op.drop_table("draw_members")
+    with op.batch_alter_table("draw_declines", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_draw_declines_draw_id"))
+
+    op.drop_table("draw_declines")
+    with op.batch_alter_table("archive_packages", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_archive_packages_tender_id"))
+
+    op.drop_table("archive_packages")
     op.drop_table("user_roles")
     with op.batch_alter_table("tenders", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_tenders_tenderer_org_id"))
@@ -957,6 +1798,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_password_resets_user_id"))
 
     op.drop_table("password_resets")
+    with op.batch_alter_table("experts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_experts_region_code"))
+        batch_op.drop_index(batch_op.f("ix_experts_employer_org_id"))
+        batch_op.drop_index(batch_op.f("ix_experts_employer_credit_code"))
+
+    op.drop_table("experts")
     with op.batch_alter_table("certificates", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_certificates_user_id"))
 
@@ -982,6 +1829,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_legal_representatives_id_number"))
 
     op.drop_table("legal_representatives")
+    op.drop_table("draw_parties")
     with op.batch_alter_table("credit_restrictions", schema=None) as batch_op:
         batch_op.drop_index("ix_credit_restrictions_org")
 
@@ -1008,6 +1856,12 @@ def downgrade() -> None:
 
     op.drop_table("notifications")
     op.drop_table("login_challenges")
+    with op.batch_alter_table("expert_draws", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_expert_draws_tender_id"))
+        batch_op.drop_index("ix_expert_draws_lot_state")
+        batch_op.drop_index(batch_op.f("ix_expert_draws_lot_id"))
+
+    op.drop_table("expert_draws")
     op.drop_table("bond_statements")
     op.drop_table("audit_nodes")
     op.drop_table("audit_log")
