@@ -5,6 +5,7 @@ What cannot be shown twice (administrators' TOTP secrets) is kept in <data>/logi
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from zhaocai.core.codes.credit_code import make_credit_code, organization_check_
 from zhaocai.crypto import keys as crypto_keys
 from zhaocai.crypto.ca import CertificateAuthority
 from zhaocai.crypto.certs.pem import pem_blocks
+from zhaocai.experts.pool import do_register_expert
 from zhaocai.identity import repository
 from zhaocai.identity.access import SYSTEM_ROLE
 from zhaocai.identity.certificates import do_issue_certificate_challenge, do_register_certificate
@@ -57,6 +59,32 @@ ORGANISATIONS = (
 )
 
 
+@dataclass(frozen=True)
+class DemoExpert:
+    username: str
+    name: str
+    specialty: str
+    employer: str
+
+
+# Seven experts: a committee of five and two reserves (评标委员会, 条例46).
+EXPERTS = tuple(
+    DemoExpert(f"expert-{n}", name, "A010101", employer)
+    for n, (name, employer) in enumerate(
+        [
+            ("赵立新", "演示市建筑设计研究院"),
+            ("钱文博", "演示大学土木工程学院"),
+            ("孙海燕", "演示市工程造价咨询中心"),
+            ("李国栋", "演示省建筑科学研究院"),
+            ("周晓明", "演示市市政设计院"),
+            ("吴建华", "演示理工大学"),
+            ("郑秀英", "演示工程咨询有限公司"),
+        ],
+        start=1,
+    )
+)
+
+
 def seed(container: Container, authorities: dict[str, CertificateAuthority]) -> dict[str, object]:
     logins_file = container.settings.data_dir / "logins.json"
     logins: dict[str, object] = json.loads(logins_file.read_text()) if logins_file.exists() else {}
@@ -81,6 +109,10 @@ def seed(container: Container, authorities: dict[str, CertificateAuthority]) -> 
             logins[org.username] = {"organisation": org.name, "credit_code": org.credit_code, "password": DEMO_PASSWORD}
         certificates = _certificates(container, authorities["gm"], org)
         logins[org.username]["certificates"] = certificates  # type: ignore[index]
+    for expert in EXPERTS:
+        if _user(container, expert.username) is None:
+            _register_expert(container, authorities["gm"], expert)
+        logins[expert.username] = {"role": "expert", "name": expert.name, "password": DEMO_PASSWORD}
     logins_file.write_text(json.dumps(logins, ensure_ascii=False, indent=2))
     logins_file.chmod(0o600)
     return logins
@@ -127,14 +159,48 @@ def _certificates(container: Container, ca: CertificateAuthority, org: DemoOrgan
             subject = f"CN={org.name},O={org.name},C=CN"
             ca.issue(subject=subject, usage=usage, credit_code=org.credit_code).write(prefix)
             if usage == "sign":
-                _register_certificate(container, org, prefix)
+                _register_certificate(container, org.username, prefix)
     return {f"{usage}_certificate": f"{prefix}.pem" for usage, prefix in paths.items()} | {
         f"{usage}_key": f"{prefix}.key.pem" for usage, prefix in paths.items()
     }
 
 
-def _register_certificate(container: Container, org: DemoOrganisation, prefix: Path) -> None:
-    user = _user(container, org.username)
+def _register_expert(container: Container, ca: CertificateAuthority, expert: DemoExpert) -> None:
+    """An expert's account, its signing certificate (it signs evaluation reports with it) and its pool record."""
+    created = do_create_user(
+        uow=container.uow(),
+        actor=SYSTEM,
+        env=identity_env(container),
+        org_id=None,
+        username=expert.username,
+        display_name=expert.name,
+        email=f"{expert.username}@demo.zhaocai.invalid",
+        roles=frozenset({"expert"}),
+        password=DEMO_PASSWORD,
+    )
+    prefix = container.settings.data_dir / "certs" / f"{expert.username}-sign"
+    prefix.parent.mkdir(exist_ok=True)
+    ca.issue(subject=f"CN={expert.name},O=评标专家,C=CN", usage="sign").write(prefix)
+    fingerprint = _register_certificate(container, expert.username, prefix)
+    do_register_expert(
+        uow=container.uow(),
+        actor=SYSTEM,
+        user_id=created.user_id,
+        name=expert.name,
+        specialties=[expert.specialty],
+        region_code="110108",
+        employer_name=expert.employer,
+        employer_credit_code=None,
+        title="正高级工程师",
+        senior_title=True,
+        years_experience=15,
+        certificate_fingerprint=fingerprint,
+    )
+
+
+def _register_certificate(container: Container, username: str, prefix: Path) -> str:
+    """Register the certificate at `prefix` to the user by signing a login challenge; its SHA-256 fingerprint."""
+    user = _user(container, username)
     actor = Actor(user_id=user.id, org_id=user.org_id, roles=frozenset(user.roles), auth_method="demo")
     env = identity_env(container)
     challenge = do_issue_certificate_challenge(uow=container.uow(), actor=actor, env=env)
@@ -148,3 +214,5 @@ def _register_certificate(container: Container, org: DemoOrganisation, prefix: P
         certificate=Path(f"{prefix}.pem").read_bytes(),
         signature=signing_key.sign(challenge.message),
     )
+    certificate_der = pem_blocks(Path(f"{prefix}.pem").read_bytes())[0][1]
+    return hashlib.sha256(certificate_der).hexdigest()

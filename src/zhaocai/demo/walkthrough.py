@@ -2,6 +2,7 @@
 would do it — the tenderer registers a project, creates a tender, publishes its notice and issues its documents;
 three bidders download the documents, pack, seal (SM2/SM4, test-decrypted locally) and submit their bids and check
 the signed receipts; the accelerated clock passes the deadline; the tenderer may then count the bids, not before.
+From the deadline on (after_deadline.py): opening, draw, evaluation, publicity, award, contract and archive.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from rich.console import Console
 from zhaocai.bidder import BidderClient, BidRequirements, BidSpec, Credentials, pack, seal_bid
 from zhaocai.bootstrap import Container
 from zhaocai.core.clock import SHANGHAI
+from zhaocai.demo.after_deadline import AfterDeadline
 from zhaocai.demo.seed import DEMO_PASSWORD, ORGANISATIONS
+from zhaocai.identity.repository import find_user_by_username
 from zhaocai.tendering.model import Stage
 from zhaocai.tendering.queries import load_aggregate
 from zhaocai.tendering.scenario import LOT_BOND, LOT_ESTIMATE, demo_notice, project_code, schedule
@@ -28,6 +31,7 @@ from zhaocai.tendering.scenario import LOT_BOND, LOT_ESTIMATE, demo_notice, proj
 BIDDERS = [org for org in ORGANISATIONS if org.username.startswith("bidder")]
 WAITING = ("documents_issued", "bidding_open")
 PRICES = {"bidder-a": "9680000.00", "bidder-b": "9725500.00", "bidder-c": "9598000.00"}
+PM_CERTIFICATES = {"bidder-a": "沪131150800021", "bidder-b": "粤144030900318", "bidder-c": "川151070700456"}
 
 
 def _json_ready(value: Any) -> Any:
@@ -48,6 +52,7 @@ class Walkthrough:
         self.base_url = base_url
         self.console = console
         self.http = httpx.Client(base_url=base_url, timeout=60)
+        self.tokens: dict[str, dict[str, str]] = {}
         self.work = container.settings.data_dir / "walkthrough"
         self.work.mkdir(parents=True, exist_ok=True)
 
@@ -63,7 +68,12 @@ class Walkthrough:
         return response.json() if response.content else None
 
     def token(self, username: str) -> dict[str, str]:
-        """Log in with the password, then make an API token for the rest (what a client tool does)."""
+        """Log in with the password, then make an API token for the rest (what a client tool does); once per user."""
+        if username not in self.tokens:
+            self.tokens[username] = self._new_token(username)
+        return self.tokens[username]
+
+    def _new_token(self, username: str) -> dict[str, str]:
         session = httpx.Client(base_url=self.base_url, timeout=60)
         login = self._check(session.post("/api/v1/auth/login", json={"username": username, "password": DEMO_PASSWORD}))
         created = self._check(
@@ -75,10 +85,18 @@ class Walkthrough:
         )
         return {"Authorization": f"Bearer {created['token']}"}
 
+    def org_id(self, username: str) -> str:
+        with self.container.engine.connect() as conn:
+            user = find_user_by_username(conn, username)
+        assert user is not None and user.org_id is not None
+        return str(user.org_id)
+
     def run(self) -> dict[str, Any]:
-        """Run the tender; what the tenderer sees after the deadline (its state and the number of bids)."""
+        """Run the tender from the project to the verified archive; what the tenderer saw on the way."""
         tenderer = self.token("tenderer")
         tender_id, lot_id, deadline = self.open_tender(tenderer)
+        after = AfterDeadline(self)
+        after.set_plans(tenderer, tender_id, lot_id)
         refused = self.http.get(f"/api/v1/lots/{lot_id}/bids/count", headers=tenderer)
         self.step(
             f"tenderer asks how many bids before the deadline → {refused.status_code} {refused.json()['message']}"
@@ -89,7 +107,8 @@ class Walkthrough:
         count = self._check(self.http.get(f"/api/v1/lots/{lot_id}/bids/count", headers=tenderer))["count"]
         self.step(f"after the deadline the tenderer may count the bids: {count}")
         state = self._check(self.http.get(f"/api/v1/tenders/{tender_id}"))["state"]
-        return {"tender_id": tender_id, "state": state, "bids": count}
+        concluded = after.run(tenderer, tender_id, lot_id, [org.username for org in BIDDERS])
+        return {"tender_id": tender_id, "state": state, "bids": count} | concluded
 
     def open_tender(self, tenderer: dict[str, str]) -> tuple[str, str, datetime]:
         now = self.container.clock.now()
@@ -161,8 +180,9 @@ class Walkthrough:
         requirements: BidRequirements = client.requirements(lot_id)
         folder = self.work / f"{username}-{lot_id}"
         (folder / "技术标").mkdir(parents=True, exist_ok=True)
-        (folder / "技术标" / "施工组织设计.txt").write_text("施工组织设计：总体部署、进度计划、质量保证措施。\n" * 50)
         org = next(org for org in BIDDERS if org.username == username)
+        plan = f"{org.name} 施工组织设计：总体部署、进度计划、质量保证措施。\n"
+        (folder / "技术标" / "施工组织设计.txt").write_text(plan * 50)
         main_works = f"{Decimal(PRICES[username]) - Decimal('40000.00'):.2f}"  # the bill adds up to the price
         spec = BidSpec.model_validate(
             {
@@ -174,7 +194,7 @@ class Walkthrough:
                 ],
                 "duration_days": 540,
                 "quality": "合格",
-                "project_manager": {"name": org.legal_representative, "certificate_number": "京111060800001"},
+                "project_manager": {"name": org.legal_representative, "certificate_number": PM_CERTIFICATES[username]},
                 "files": ["技术标/施工组织设计.txt"],
             }
         )
