@@ -69,6 +69,7 @@ def authenticate_api_token(uow: UnitOfWork, token: str, *, ip: str | None) -> Au
         raise NotAuthenticated("token expired", code="token_expired")
     user = _active_user(uow, row["user_id"])
     if row["last_used_at"] is None or now - row["last_used_at"] >= TOUCH_INTERVAL:
+        uow.commit_without_waiting_for_disk()  # a lost last-use time harms no one; a durable commit per bid would
         repository.update_row(uow.conn, api_tokens, row["id"], last_used_at=now)
     return Authenticated(actor=actor_for(user, ip=ip, auth_method="api_token"))
 

@@ -68,5 +68,12 @@ class UnitOfWork:
     def after_commit(self, callback: Callable[[], Any]) -> None:
         self._after_commit.append(callback)
 
+    def commit_without_waiting_for_disk(self) -> None:
+        """Let this transaction's commit return before its WAL record is on disk (PostgreSQL's synchronous_commit off,
+        for this transaction only): for bookkeeping a crash may lose without harm, such as a token's last-use time.
+        SQLite has no per-transaction switch; there the commit stays durable."""
+        if self.dialect == "postgresql":
+            self.conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]

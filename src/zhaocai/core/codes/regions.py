@@ -9,6 +9,7 @@ or project code keeps the region code it was issued with). SOURCE.txt says where
 from __future__ import annotations
 
 import csv
+import threading
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -52,11 +53,20 @@ class Region:
         return self.code
 
 
+_loading = threading.Lock()
+
+
 @cache
-def _table() -> dict[str, _Entry]:
+def _load() -> dict[str, _Entry]:
     text = resources.files(__package__).joinpath("gbt2260.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
     return {row["code"]: _Entry(row["name"], row["last_listed"] or None) for row in rows}
+
+
+def _table() -> dict[str, _Entry]:
+    # One thread parses the table; the others wait for it instead of each parsing it (a burst of first requests).
+    with _loading:
+        return _load()
 
 
 def region_name(code: str) -> str | None:
