@@ -210,6 +210,13 @@ def test_only_the_tender_side_acts_and_no_one_awards_without_a_report(world):
     error = refused(lambda: steps.decide(), Conflict)
     assert (error.field, error.code) == ("lot_id", "no_evaluation_report")
     assert world.audit("award.decide_award")[-1][0] == "refused:no_evaluation_report"
+    bidder_first = refused(  # a bidder is refused before it could learn whether the report is closed
+        lambda: do_decide_award(
+            uow=world.uow(), actor=world.bidders[0].actor, lot_id=world.lot, bid_id=world.bid_ids[0]
+        ),
+        Forbidden,
+    )
+    assert bidder_first.field == "role"
     world.close_report()
     error = refused(
         lambda: do_decide_award(
