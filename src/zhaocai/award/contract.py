@@ -13,7 +13,7 @@ from datetime import datetime
 from zhaocai.adapters.db.tables.award import award_contract_signatures, award_contracts
 from zhaocai.adapters.db.uow import UnitOfWork
 from zhaocai.award import messages, repository
-from zhaocai.award.access import require_tender_side
+from zhaocai.award.access import tender_side_lot
 from zhaocai.award.context import LotContext, load_lot, organisation
 from zhaocai.award.env import AwardEnv
 from zhaocai.award.model import ContractTerms, WinningBid, check_terms
@@ -76,8 +76,7 @@ def contract_document(
 def do_draft_contract(*, uow: UnitOfWork, actor: Actor, lot_id: str, terms: ContractTerms) -> str:
     """Draft (or, while nobody has signed, redraft) the lot's contract; returns its id."""
     now = uow.clock.now()
-    ctx = load_lot(uow.conn, lot_id, at=now)
-    require_tender_side(uow, actor, ctx, action="draft the contract")
+    ctx = tender_side_lot(uow, actor, lot_id, at=now, action="draft the contract")
     ctx.allow(Act.DRAFT_CONTRACT)
     award = ctx.award
     assert award is not None and award.notices_sent_at is not None

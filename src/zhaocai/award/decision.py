@@ -13,8 +13,8 @@ from datetime import datetime
 from zhaocai.adapters.db.tables.award import award_decisions
 from zhaocai.adapters.db.uow import UnitOfWork
 from zhaocai.award import messages, repository
-from zhaocai.award.access import require_tender_side
-from zhaocai.award.context import LotContext, load_lot, organisation
+from zhaocai.award.access import tender_side_lot
+from zhaocai.award.context import LotContext, organisation
 from zhaocai.award.model import PassedOver, choose
 from zhaocai.award.model.citations import AWARD_REPORT, PUBLICITY
 from zhaocai.award.model.progress import Act
@@ -66,8 +66,7 @@ def do_decide_award(
 ) -> str:
     """Award the lot to the candidate of `bid_id`; returns the award's id."""
     now = uow.clock.now()
-    ctx = load_lot(uow.conn, lot_id, at=now)
-    require_tender_side(uow, actor, ctx, action="decide the award")
+    ctx = tender_side_lot(uow, actor, lot_id, at=now, action="decide the award")
     ctx.allow(Act.DECIDE)
     check_publicity_over(ctx, uow, now)
     rank, skipped = choose(
@@ -122,8 +121,7 @@ def do_decide_award(
 def do_report_award(*, uow: UnitOfWork, actor: Actor, lot_id: str, report: str) -> None:
     """Send the written report on the tender (招标投标情况的书面报告) to the supervising department (法47)."""
     now = uow.clock.now()
-    ctx = load_lot(uow.conn, lot_id, at=now)
-    require_tender_side(uow, actor, ctx, action="report the award to the supervisor")
+    ctx = tender_side_lot(uow, actor, lot_id, at=now, action="report the award to the supervisor")
     ctx.allow(Act.REPORT)
     award = ctx.award
     assert award is not None

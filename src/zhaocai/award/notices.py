@@ -12,9 +12,9 @@ from datetime import datetime
 from zhaocai.adapters.db.tables.award import award_decisions, award_notices
 from zhaocai.adapters.db.uow import UnitOfWork
 from zhaocai.award import repository
-from zhaocai.award.access import require_tender_side
+from zhaocai.award.access import tender_side_lot
 from zhaocai.award.bidders import bidder_org_ids, opened_bids
-from zhaocai.award.context import LotContext, load_lot, organisation
+from zhaocai.award.context import LotContext, organisation
 from zhaocai.award.env import AwardEnv
 from zhaocai.award.model.citations import NOTICES
 from zhaocai.award.model.progress import Act
@@ -95,8 +95,7 @@ def do_issue_notices(*, uow: UnitOfWork, actor: Actor, lot_id: str, env: AwardEn
     """Generate the award notice and the result notices of an awarded lot (once); they wait for the tenderer's
     signature before they are delivered. Returns the notice ids, the award notice first."""
     now = uow.clock.now()
-    ctx = load_lot(uow.conn, lot_id, at=now)
-    require_tender_side(uow, actor, ctx, action="issue the award notices")
+    ctx = tender_side_lot(uow, actor, lot_id, at=now, action="issue the award notices")
     ctx.allow(Act.ISSUE_NOTICES)
     award = ctx.award
     assert award is not None
@@ -135,8 +134,7 @@ def do_sign_notice(
     """Record the tenderer's detached signature over a notice PDF and deliver the notice to its addressee."""
     now = uow.clock.now()
     notice = repository.get_notice(uow.conn, notice_id)
-    ctx = load_lot(uow.conn, notice.lot_id, at=now)
-    require_tender_side(uow, actor, ctx, action="sign the award notices")
+    ctx = tender_side_lot(uow, actor, notice.lot_id, at=now, action="sign the award notices")
     ctx.allow(Act.SIGN_NOTICE)
     if notice.signed_at is not None:
         raise Conflict("this notice is already signed and delivered", field="notice_id", code="already_signed")

@@ -10,8 +10,7 @@ from enum import StrEnum
 from zhaocai.adapters.db.tables.award import award_performance_records
 from zhaocai.adapters.db.uow import UnitOfWork
 from zhaocai.award import messages, repository
-from zhaocai.award.access import require_tender_side
-from zhaocai.award.context import load_lot
+from zhaocai.award.access import tender_side_lot
 from zhaocai.award.model.citations import PERFORMANCE
 from zhaocai.award.model.progress import Act
 from zhaocai.core.actor import Actor
@@ -44,8 +43,7 @@ def do_record_performance(
 ) -> str:
     now = uow.clock.now()
     contract = repository.get_contract(uow.conn, contract_id)
-    ctx = load_lot(uow.conn, contract.lot_id, at=now)
-    require_tender_side(uow, actor, ctx, action="record contract performance")
+    ctx = tender_side_lot(uow, actor, contract.lot_id, at=now, action="record contract performance")
     ctx.allow(Act.RECORD_PERFORMANCE)
     try:
         checked_kind = PerformanceKind(kind)

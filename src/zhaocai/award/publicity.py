@@ -15,7 +15,7 @@ from datetime import datetime
 from zhaocai.adapters.db.tables.award import award_objections, award_publicities
 from zhaocai.adapters.db.uow import UnitOfWork
 from zhaocai.award import messages, repository
-from zhaocai.award.access import require_bidder, require_tender_side
+from zhaocai.award.access import require_bidder, tender_side_lot
 from zhaocai.award.bidders import bidder_org_ids
 from zhaocai.award.context import LotContext, load_lot, organisation
 from zhaocai.award.model import CandidateInput, PublicCandidate, PublicityContent, check_period, timing
@@ -89,8 +89,7 @@ def do_publish_publicity(
 ) -> PublicityContent:
     """Publish the candidates of the lot's closed evaluation report with what 10号令6 asks for."""
     now = uow.clock.now()
-    ctx = load_lot(uow.conn, lot_id, at=now)
-    require_tender_side(uow, actor, ctx, action="publish the candidate publicity")
+    ctx = tender_side_lot(uow, actor, lot_id, at=now, action="publish the candidate publicity")
     ctx.allow(Act.PUBLISH)
     if not ctx.report.candidates:
         raise Conflict(
@@ -235,8 +234,7 @@ def do_answer_result_objection(*, uow: UnitOfWork, actor: Actor, objection_id: s
     """Answer an objection to the result (a late answer is still recorded, and stays marked late)."""
     now = uow.clock.now()
     row = repository.get_objection(uow.conn, objection_id)
-    ctx = load_lot(uow.conn, row.lot_id, at=now)
-    require_tender_side(uow, actor, ctx, action="answer objections to the result")
+    ctx = tender_side_lot(uow, actor, row.lot_id, at=now, action="answer objections to the result")
     if row.answered_at is not None:
         raise Conflict("this objection is already answered", field="objection_id", code="already_answered")
     ctx.allow(Act.ANSWER)
