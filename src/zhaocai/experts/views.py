@@ -34,18 +34,23 @@ def _platform(actor: Actor) -> bool:
 
 
 def published(conn: Connection, draw: repository.DrawRecord) -> bool:
-    """Whether the result is fixed in the lot's final evaluation report (then the committee is no secret)."""
+    """Whether the lot's result is fixed (中标结果确定, 法37): the award is decided, or the committee rejected every
+    bid so that there is nothing to award. Then the committee is no secret."""
     if draw.state != DrawState.FIXED:
         return False
-    from zhaocai.evaluation.queries import final_report  # lazily: evaluation is the next stage's package
+    from zhaocai.award.queries import award_outcome  # lazily: later stages' packages
+    from zhaocai.evaluation.queries import final_report
 
-    return final_report(conn, draw.lot_id) is not None
+    if award_outcome(conn, draw.lot_id) is not None:
+        return True
+    report = final_report(conn, draw.lot_id)
+    return report is not None and report.all_rejected
 
 
 def committee_secret() -> Forbidden:
     return Forbidden(
-        "the evaluation committee's members are secret until the evaluation result is fixed: before then only the "
-        "platform sees the list, and each member their own assignment",
+        "the evaluation committee's members are secret until the result is fixed (the award is decided): before "
+        "then only the platform sees the list, and each member their own assignment",
         field="draw_id",
         code="committee_secret",
         citation=SECRECY_CITATION,
