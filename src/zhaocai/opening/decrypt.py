@@ -1,11 +1,13 @@
 """Opening one section of one stored envelope with a handed-over content key, streaming (docs/opening.md):
 
-envelope blob → header (re-checked, signature re-verified) → the section's signed ciphertext hash → key commitment →
-the section archive read defensively (size, count and ratio limits, no links, no unsafe names;
-`zhaocai.bidding.archive`) straight from the envelope through `DecryptedSection`, which decrypts and authenticates
-chunk by chunk as the archive reader asks → each file streamed into the blob store, its size and hash checked against
-the manifest → every chunk's tag checked. Nothing holds more than a chunk and a block of a bid in memory, and no
-plaintext touches the disk but the opened files themselves.
+envelope blob → header (re-checked, signature re-verified) → key commitment → the section archive read defensively
+(size, count and ratio limits, no links, no unsafe names; `zhaocai.bidding.archive`) straight from the envelope
+through `DecryptedSection`, which decrypts and authenticates chunk by chunk as the archive reader asks, hashing the
+ciphertext in the same pass → each file streamed into the blob store, its size and hash checked against the manifest
+→ every chunk's tag checked → the section's ciphertext hash compared with the signed one (on any failure, that
+comparison is made first, from a fresh read: damage in storage is the platform's fault whatever else failed).
+Nothing holds more than a few chunks and a block of a bid in memory, and no plaintext touches the disk but the opened
+files themselves.
 
 A failure is a `DecryptionFailed` whose `code` says who answers for it (zhaocai.opening.model.fault_of).
 """
@@ -31,9 +33,9 @@ from zhaocai.core.errors import DomainError, ValidationFailed
 from zhaocai.crypto.suites import get_suite
 from zhaocai.opening.repository import FileRow
 from zhaocai.opening.section_reader import DecryptedSection, ciphertext_hash_matches
-from zhaocai.sealing import EnvelopeError, EnvelopeHeader, read_header, verify_header_signature
+from zhaocai.sealing import EnvelopeError, EnvelopeHeader, SectionEntry, read_header, verify_header_signature
 
-READ_BLOCK = 1024 * 1024
+MEMBER_BLOCK = 256 * 1024
 
 
 class DecryptionFailed(ValidationFailed):
@@ -60,12 +62,14 @@ def stored_header(blobs: BlobStore, envelope_key: str) -> EnvelopeHeader:
     damage in storage)."""
     try:
         with blobs.open(envelope_key) as stream:
-            header = read_header(stream)
+            return _checked_header(stream)
     except BlobNotFound as exc:
         raise _damaged("it is missing from the blob store") from exc
-    except EnvelopeError as exc:
-        raise _damaged(exc.message) from exc
+
+
+def _checked_header(stream: BinaryIO) -> EnvelopeHeader:
     try:
+        header = read_header(stream)
         verify_header_signature(header)
     except EnvelopeError as exc:
         raise _damaged(exc.message) from exc
@@ -86,19 +90,16 @@ def open_envelope_section(
     lot_id: str,
     limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS,
 ) -> OpenedSection:
-    header = stored_header(blobs, envelope_key)
-    if section not in {entry.name for entry in header.sections}:
-        raise DecryptionFailed(f"the envelope has no section {section!r}", field="section", code="no_such_section")
-    entry = header.section(section)
     try:
         with blobs.open(envelope_key) as stream:
-            if not ciphertext_hash_matches(stream, header, entry):
-                raise _damaged(f"the ciphertext of section {section!r} is not the one its signed header names")
-            plain = DecryptedSection(stream, header, entry, key)  # checks the key commitment first
-            opened = unpack_section(blobs, plain, header.suite, limits)
-            plain.check_every_chunk()
-    except EnvelopeError as exc:
-        raise _as_failure(exc) from exc
+            header = _checked_header(stream)
+            if section not in {entry.name for entry in header.sections}:
+                raise DecryptionFailed(
+                    f"the envelope has no section {section!r}", field="section", code="no_such_section"
+                )
+            opened = _open_section(blobs, stream, header, header.section(section), key, limits)
+    except BlobNotFound as exc:
+        raise _damaged("it is missing from the blob store") from exc
     manifest = opened.manifest
     expected = {"section": section, "tender_id": tender_id, "lot_id": lot_id}
     found = {"section": manifest.section, "tender_id": manifest.tender_id, "lot_id": manifest.lot_id}
@@ -107,6 +108,56 @@ def open_envelope_section(
             f"the bid's manifest names {found}, not {expected}", field="manifest", code="manifest_mismatch"
         )
     return opened
+
+
+def _open_section(
+    blobs: BlobStore, stream: BinaryIO, header: EnvelopeHeader, entry: SectionEntry, key: bytes, limits: ArchiveLimits
+) -> OpenedSection:
+    """Decrypt, unpack and store in one pass over the ciphertext, hashing it as it goes (docs/envelope.md §8).
+    Whatever goes wrong, the ciphertext is first compared with the signed hash: a section that is not the one the
+    bidder sealed is the platform's fault (stored_envelope_damaged) before anything else is said about it."""
+    mismatch = f"the ciphertext of section {entry.name!r} is not the one its signed header names"
+    try:
+        plain = DecryptedSection(stream, header, entry, key)  # checks the key commitment first
+        opened = unpack_section(blobs, plain, header.suite, limits)
+        plain.check_every_chunk()
+        intact = plain.ciphertext_hash_matches()
+    except (DecryptionFailed, EnvelopeError) as failure:
+        if not ciphertext_hash_matches(stream, header, entry):
+            raise _damaged(mismatch) from None
+        if isinstance(failure, EnvelopeError):
+            raise _as_failure(failure) from failure
+        raise
+    if not intact:
+        raise _damaged(mismatch)
+    return opened
+
+
+class _MemberBlocks:
+    """An archive member read in blocks of at most MEMBER_BLOCK bytes, whatever size the reader asks for.
+
+    zipfile copies each block several times on its way out (zlib's output, slices, concatenation); with 1 MiB blocks
+    (`zhaocai.bidding.archive.COPY_BLOCK`) every copy lands in freshly mapped pages — glibc hands freed buffers of
+    that size back to the system — and the page faults cost ~5 ms per 10 MB bid (bench/opening.py, perf). Buffers of
+    256 KiB are reused instead. A short read is what a reader of a stream must expect; `_read_limited` does."""
+
+    def __init__(self, member: BinaryIO) -> None:
+        self._member = member
+
+    def read(self, size: int = -1) -> bytes:
+        return self._member.read(MEMBER_BLOCK if size < 0 else min(size, MEMBER_BLOCK))
+
+    def __enter__(self) -> _MemberBlocks:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._member.close()
+
+
+class _BlockArchive(zipfile.ZipFile):
+    def open(self, name: Any, mode: Any = "r", pwd: bytes | None = None, *, force_zip64: bool = False) -> Any:
+        member = super().open(name, mode, pwd, force_zip64=force_zip64)
+        return _MemberBlocks(member) if mode == "r" else member
 
 
 def _counted(blocks: Iterator[bytes], hasher: Any, sizes: list[int]) -> Iterator[bytes]:
@@ -122,7 +173,7 @@ def unpack_section(
 ) -> OpenedSection:
     """Check a section's archive (docs/bid-format.md §4) and store each file in the blob store, in one pass."""
     try:
-        archive = zipfile.ZipFile(source)
+        archive = _BlockArchive(source)
     except (zipfile.BadZipFile, OSError) as exc:
         message = f"the section is not a ZIP archive: {exc}"
         raise DecryptionFailed(message, field="archive", code="archive_refused") from exc

@@ -24,6 +24,13 @@ def require_tender_side(conn, actor: Actor, tender_id: str, action: str) -> None
         raise Forbidden(f"only the tenderer or its agency may {action}", field="tender_id", code="not_tender_party")
 
 
+def _spoken(length: timedelta) -> str:
+    """'3 days', '12 hours', '90 minutes': the largest unit that counts it whole."""
+    minutes = int(length / timedelta(minutes=1))
+    unit, size = next((u, n) for u, n in (("day", 24 * 60), ("hour", 60), ("minute", 1)) if minutes % n == 0)
+    return f"{minutes // size} {unit}{'' if minutes == size else 's'}"
+
+
 def _reserve(reserve_price: str | None, announce: bool) -> str | None:
     if reserve_price is None:
         if announce:
@@ -60,9 +67,11 @@ def do_set_opening_plan(
             field="tender_id",
             code="deadline_passed",
         )
-    if not MIN_WINDOW_MINUTES <= window_minutes <= MAX_WINDOW / timedelta(minutes=1):
+    longest = int(MAX_WINDOW / timedelta(minutes=1))
+    if not MIN_WINDOW_MINUTES <= window_minutes <= longest:
         raise ValidationFailed(
-            f"the decryption window is {MIN_WINDOW_MINUTES} minutes to {MAX_WINDOW} long",
+            f"the decryption window is {MIN_WINDOW_MINUTES} minutes to {_spoken(MAX_WINDOW)} long "
+            f"(window_minutes {MIN_WINDOW_MINUTES} to {longest}); given: {window_minutes}",
             field="window_minutes",
         )
     plan = repository.Plan(tender_id, window_minutes, announce_reserve, _reserve(reserve_price, announce_reserve), now)

@@ -2,9 +2,12 @@
 archive is read straight from the stored envelope: no temporary plaintext copy, one chunk in memory.
 
 Random access is what the envelope's STREAM layout allows (docs/envelope.md §5.3: chunk `i` has its own counter
-nonce and last-chunk flag), and it keeps every guarantee of a sequential read: each chunk's tag is checked before
-any of its bytes are released, `check_every_chunk` authenticates the chunks the archive reader never asked for, and
-the caller checks the signed ciphertext hash of the whole section first (`ciphertext_hash_matches`).
+nonce and last-chunk flag), and it keeps every guarantee of a sequential read (§8 step 4): each chunk's tag is
+checked before any of its bytes are released, `check_every_chunk` authenticates the chunks the archive reader never
+asked for, and `ciphertext_hash_matches` compares the hash of all chunks with the signed ciphertext hash. The
+ciphertext is hashed as it is read, in the same pass as the decryption (one read of the section, not two): a chunk
+read before its turn — the archive's end, which a ZIP reader reads first — is kept until the chunks before it have
+been hashed (a few at most; one read out of order beyond that is read again at the end).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from zhaocai.sealing.layout import TAG_SIZE
 from zhaocai.sealing.opening import check_key_commitment, section_context
 
 HASH_BLOCK = 1024 * 1024
+MAX_AHEAD = 4  # sealed chunks kept for hashing in order (a ZIP reader reads the end first: one or two chunks)
 
 
 def ciphertext_hash_matches(stream: BinaryIO, header: EnvelopeHeader, entry: SectionEntry) -> bool:
@@ -48,6 +52,10 @@ class DecryptedSection(io.RawIOBase):
         self._position = 0
         self._cached: tuple[int, bytes] | None = None
         self._checked: set[int] = set()
+        self._hasher = get_suite(header.suite).hasher()
+        self._expected_hash = entry.ciphertext_hash
+        self._hashed = 0  # chunks 0 .. _hashed-1 are in the hash
+        self._ahead: dict[int, bytes] = {}  # sealed chunks read before their turn in the hash
 
     def readable(self) -> bool:
         return True
@@ -65,16 +73,31 @@ class DecryptedSection(io.RawIOBase):
         self._position = base + offset
         return self._position
 
+    def _sealed_size(self, index: int) -> int:
+        full = self._chunk_size + TAG_SIZE
+        return self._entry.ciphertext_length - index * full if index == self._entry.chunk_count - 1 else full
+
+    def _sealed(self, index: int) -> bytes:
+        """Chunk `index` as stored (ciphertext and tag), hashed in order as it passes."""
+        self._stream.seek(self._base + index * (self._chunk_size + TAG_SIZE))
+        sealed = self._stream.read(self._sealed_size(index))
+        if index == self._hashed:
+            self._hasher.update(sealed)
+            self._hashed += 1
+            while (following := self._ahead.pop(self._hashed, None)) is not None:
+                self._hasher.update(following)
+                self._hashed += 1
+        elif index > self._hashed and len(self._ahead) < MAX_AHEAD:
+            self._ahead[index] = sealed
+        return sealed
+
     def _chunk(self, index: int) -> bytes:
         if self._cached is not None and self._cached[0] == index:
             return self._cached[1]
+        sealed = self._sealed(index)
         last = index == self._entry.chunk_count - 1
-        full = self._chunk_size + TAG_SIZE
-        size = self._entry.ciphertext_length - index * full if last else full
-        self._stream.seek(self._base + index * full)
-        sealed = self._stream.read(size)
         try:
-            if len(sealed) != size:
+            if len(sealed) != self._sealed_size(index):
                 raise InvalidTag()
             plain = self._cipher.decrypt(chunk_nonce(index, last), sealed, self._ad)
         except InvalidTag as exc:
@@ -118,3 +141,9 @@ class DecryptedSection(io.RawIOBase):
         for index in range(self._entry.chunk_count):
             if index not in self._checked:
                 self._chunk(index)
+
+    def ciphertext_hash_matches(self) -> bool:
+        """The hash of all the section's chunks (those not yet hashed are read now) against the signed one."""
+        while self._hashed < self._entry.chunk_count:
+            self._sealed(self._hashed)
+        return self._hasher.digest() == self._expected_hash

@@ -172,6 +172,7 @@ def test_the_opening_plan_is_frozen_at_the_deadline(opening: Opening) -> None:
     assert world.client.put(url, json={"window_minutes": 30}, headers=stranger.headers).status_code == 403
     short = world.client.put(url, json={"window_minutes": 5}, headers=world.tenderer_headers())
     assert short.status_code == 422 and short.json()["field"] == "window_minutes"
+    assert "15 minutes to 3 days long" in str(short.json()), short.json()  # not "3 days, 0:00:00"
     opening.reach_deadline(tender)
     late = world.client.put(url, json={"window_minutes": 30}, headers=world.tenderer_headers())
     assert late.status_code == 409 and late.json()["error"] == "deadline_passed"
