@@ -81,7 +81,7 @@ def get_my_envelope_header(lot_id: Id, container: ContainerDep, actor: RequiredA
         if bid is None:
             raise NotFound("your organisation has no bid on this lot", field="lot_id", code="no_bid")
         version = next(v for v in bids.versions_of(conn, bid.id) if v.id == bid.latest_version_id)
-    header = stored_header(container.blobs, version.envelope_key)
+    header = stored_header(container.blobs, version.envelope_key, version.header_hash)
     with container.blobs.open(version.envelope_key) as stream:
         prefix = stream.read(header.ciphertext_offset)
     return EnvelopeHeaderOut(bid_id=bid.id, version_id=version.id, header=base64.b64encode(prefix).decode())

@@ -57,22 +57,27 @@ def _damaged(message: str, field: str = "envelope") -> DecryptionFailed:
     )
 
 
-def stored_header(blobs: BlobStore, envelope_key: str) -> EnvelopeHeader:
+def stored_header(blobs: BlobStore, envelope_key: str, receipt_header_hash: str) -> EnvelopeHeader:
     """The envelope's header as stored, its signature re-verified (it was checked at upload: a failure now is
-    damage in storage)."""
+    damage in storage) and the one the receipt acknowledged."""
     try:
         with blobs.open(envelope_key) as stream:
-            return _checked_header(stream)
+            return _checked_header(stream, receipt_header_hash)
     except BlobNotFound as exc:
         raise _damaged("it is missing from the blob store") from exc
 
 
-def _checked_header(stream: BinaryIO) -> EnvelopeHeader:
+def _checked_header(stream: BinaryIO, receipt_header_hash: str) -> EnvelopeHeader:
+    """The stored header, its bidder signature verified again, and exactly the header the platform acknowledged in
+    its receipt: another validly signed envelope of the same bidder (an older version, say) put in its place is
+    damage in storage, not the bid."""
     try:
         header = read_header(stream)
         verify_header_signature(header)
     except EnvelopeError as exc:
         raise _damaged(exc.message) from exc
+    if get_suite(header.suite).hash(header.encoded).hex() != receipt_header_hash:
+        raise _damaged("its header is not the one the platform's receipt acknowledged")
     return header
 
 
@@ -88,11 +93,12 @@ def open_envelope_section(
     *,
     tender_id: str,
     lot_id: str,
+    receipt_header_hash: str,
     limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS,
 ) -> OpenedSection:
     try:
         with blobs.open(envelope_key) as stream:
-            header = _checked_header(stream)
+            header = _checked_header(stream, receipt_header_hash)
             if section not in {entry.name for entry in header.sections}:
                 raise DecryptionFailed(
                     f"the envelope has no section {section!r}", field="section", code="no_such_section"

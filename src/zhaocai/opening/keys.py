@@ -133,6 +133,7 @@ def try_keys(container: Any, actor: Actor, lot_id: str, keys: dict[str, bytes]) 
                 key,
                 tender_id=session.tender_id,
                 lot_id=lot_id,
+                receipt_header_hash=version.header_hash,
             )
         except DecryptionFailed as failure:
             sections[name] = failure

@@ -113,10 +113,33 @@ def test_a_chunk_re_encrypted_with_the_key_authenticates_but_is_not_the_signed_c
     assert not reader.ciphertext_hash_matches()
 
 
+def _receipt_header_hash(header: EnvelopeHeader) -> str:
+    return get_suite(header.suite).hash(header.encoded).hex()
+
+
 def _open(tmp_path: Path, envelope: bytes, sealed: Sealed) -> None:
+    """Open the stored `envelope` as the bid whose receipt acknowledged `sealed`'s header."""
     blobs = LocalBlobStore(tmp_path / "blobs")
     key = blobs.put_bytes(envelope).key
-    open_envelope_section(blobs, key, "whole", sealed.key, tender_id="T-2026-0001", lot_id="标段1")
+    open_envelope_section(
+        blobs,
+        key,
+        "whole",
+        sealed.key,
+        tender_id="T-2026-0001",
+        lot_id="标段1",
+        receipt_header_hash=_receipt_header_hash(sealed.header),
+    )
+
+
+def test_another_validly_signed_envelope_in_its_place_is_the_platforms_fault(sealed: Sealed, tmp_path: Path) -> None:
+    """An envelope the bidder really signed (an older version, say) swapped in after the deadline: its signature and
+    ciphertext hashes verify, but its header is not the one the receipt acknowledged."""
+    other = _seal(tmp_path / "other", sealed.header.suite, PLAIN)
+    with pytest.raises(DecryptionFailed) as caught:
+        _open(tmp_path, other.envelope, sealed)
+    assert caught.value.code == "stored_envelope_damaged"
+    assert "receipt" in caught.value.message
 
 
 def test_an_intact_section_that_is_no_archive_is_the_bidders_fault(sealed: Sealed, tmp_path: Path) -> None:
