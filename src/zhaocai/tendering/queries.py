@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from sqlalchemy import Connection, select
 
@@ -61,11 +62,18 @@ class PrequalificationTerms:
 BIDDING_STATES = (State.DOCUMENTS_ISSUED, State.BIDDING_OPEN)
 
 
+@lru_cache(maxsize=512)
+def _decoded(data: str) -> TenderProject:
+    """The aggregate stored as `data`. Aggregates are frozen, so one decoded copy per stored text is shared: a burst
+    of bids on one lot reads the same text hundreds of times."""
+    return codec.loads(TenderProject, data)
+
+
 def load_aggregate(conn: Connection, tender_id: str) -> TenderProject:
     data = conn.execute(select(tenders.c.data).where(tenders.c.id == tender_id)).scalar()
     if data is None:
         raise NotFound(f"no tender {tender_id}", field="tender_id")
-    return codec.loads(TenderProject, data)
+    return _decoded(data)
 
 
 def bidding_terms(
@@ -88,7 +96,7 @@ def bidding_terms(
     row = conn.execute(query).first()
     if row is None:
         raise NotFound(f"no lot {lot_id}", field="lot_id")
-    tender = codec.loads(TenderProject, row.data)
+    tender = _decoded(row.data)
     lot = tender.lot(row.number)
     assert lot is not None, f"lot {row.number} is missing from tender {tender.id}'s aggregate"
     deadline = tender.schedule.bid_deadline
