@@ -201,5 +201,3 @@ class MeOut(BaseModel):
     auth_method: str | None
     cert_serial: str | None
     second_factor_enrolled: bool
-
-

@@ -261,7 +261,8 @@ def test_too_few_valid_bids_the_committee_rejects_all(ev: EvaluationWorld) -> No
     assert found is not None and found.all_rejected and found.candidates == ()
     # every lot of the tender failed: the tenderer declares it failed (法42) and re-tenders
     tender_id = lot.tender.tender_id
-    failed = ev.client.post(f"/api/v1/tenders/{tender_id}/fail", json={"reason": "全部投标被否决"}, headers=ev.tenderer())
+    reason = {"reason": "全部投标被否决"}
+    failed = ev.client.post(f"/api/v1/tenders/{tender_id}/fail", json=reason, headers=ev.tenderer())
     assert failed.status_code == 200, failed.text
     assert failed.json()["state"] == "failed"
     successor = ev.client.post(f"/api/v1/tenders/{tender_id}/re-tender", headers=ev.tenderer())
