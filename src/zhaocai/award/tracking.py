@@ -1,8 +1,8 @@
-"""Tracked duties of the award stage (DESIGN principle 1): answer an objection to the result (条例54), report the
-award to the supervisor (法47), sign the contract (法46). On the last day the tender side is reminded; when the period
-ends unmet, the duty is flagged once: the flag is recorded, the tender side is told, and supervision gets an
-EXCEPTION_REPORT. Late acts are still accepted and stay recorded as late. `do_check_award_duties` is idempotent: the
-platform runs it as a job.
+"""Tracked duties of the award stage (DESIGN principle 1): publish the candidates after the report and answer an
+objection to the result (条例54), report the award to the supervisor (法47), sign the contract (法46). On the last
+day the tender side is reminded; when the period ends unmet, the duty is flagged once: the flag is recorded, the
+tender side is told, and supervision gets an EXCEPTION_REPORT. Late acts are still accepted and stay recorded as
+late. `do_check_award_duties` is idempotent: the platform runs it as a job.
 """
 
 from __future__ import annotations
@@ -14,11 +14,19 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
-from zhaocai.adapters.db.tables.award import award_contracts, award_decisions, award_objections
+from zhaocai.adapters.db.tables.award import (
+    award_contracts,
+    award_decisions,
+    award_objections,
+    award_publicities,
+    award_publicity_overdue,
+)
 from zhaocai.adapters.db.uow import UnitOfWork
 from zhaocai.award import messages, repository
 from zhaocai.award.context import LotContext, load_lot
 from zhaocai.award.model.citations import AWARD_REPORT, CONTRACT_PERIOD, PUBLICITY
+from zhaocai.award.model.publicity import timing
+from zhaocai.award.publicity import START_RULE
 from zhaocai.core.actor import Actor
 from zhaocai.exchange.outbox import emit
 from zhaocai.identity.access import require_role
@@ -126,10 +134,56 @@ def _flag(uow: UnitOfWork, duty: Duty, now: datetime) -> int:
     return len(rows)
 
 
+# A publicity is due within days of the report; a report older than this without one was flagged long ago.
+PUBLICITY_LOOKBACK = timedelta(days=60)
+
+
+def _unpublished(conn: Connection, now: datetime) -> list[tuple[LotContext, datetime]]:
+    """Closed reports with candidates whose publicity is overdue (条例54) and not yet flagged: (lot, due)."""
+    from zhaocai.evaluation.queries import reports_closed_since  # lazily: evaluation is the previous stage
+
+    published = set(conn.execute(select(award_publicities.c.report_id)).scalars())
+    flagged = set(conn.execute(select(award_publicity_overdue.c.report_id)).scalars())
+    found = []
+    for lot_id, report_id, completed_at in reports_closed_since(conn, now - PUBLICITY_LOOKBACK):
+        if report_id in published or report_id in flagged:
+            continue
+        ctx = load_lot(conn, lot_id, at=now)
+        due = timing(completed_at, now, ctx.governing(START_RULE), calendar=ctx.book.calendar).start_due_at
+        if due is not None and now >= due:
+            found.append((ctx, due))
+    return found
+
+
+def _flag_unpublished(uow: UnitOfWork, now: datetime) -> int:
+    overdue = _unpublished(uow.conn, now)
+    for ctx, due in overdue:
+        repository.add(
+            uow.conn, award_publicity_overdue, report_id=ctx.report.id, lot_id=ctx.lot_id, due_at=due, flagged_at=now
+        )
+        payload = messages.exception(
+            ctx,
+            now,
+            kind="candidate_publicity_overdue",
+            basis=PUBLICITY,
+            REPORT_TIME=messages.moment(ctx.report.completed_at),
+            DUE_TIME=messages.moment(due),
+        )
+        emit(uow, messages.EXCEPTION_REPORT, payload, object_type="lot", object_id=ctx.lot_id)
+        notify_organisations(
+            uow,
+            _tender_side(ctx),
+            subject=f"逾期 overdue: 中标候选人公示 ({ctx.tender.number} 标段 {ctx.lot.number})",
+            body=f"The candidates were due to be published by {format_moment(due)} (Asia/Shanghai, {PUBLICITY}). "
+            "The delay is recorded and reported to the supervising department.",
+        )
+    return len(overdue)
+
+
 def duties_due(conn: Connection, now: datetime) -> bool:
     """Whether `do_check_award_duties` has anything to remind or flag: the job asks first, so that a quiet minute
     writes no audit entry."""
-    return any(
+    return bool(_unpublished(conn, now)) or any(
         _open(conn, duty, duty.reminded, now + timedelta(days=1), after=now) or _open(conn, duty, duty.flagged, now)
         for duty in DUTIES
     )
@@ -143,4 +197,4 @@ def do_check_award_duties(*, uow: UnitOfWork, actor: Actor) -> int:
     now = uow.clock.now()
     for duty in DUTIES:
         _remind(uow, duty, now)
-    return sum(_flag(uow, duty, now) for duty in DUTIES)
+    return _flag_unpublished(uow, now) + sum(_flag(uow, duty, now) for duty in DUTIES)

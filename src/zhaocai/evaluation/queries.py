@@ -93,6 +93,17 @@ def final_report(conn: Connection, lot_id: str) -> EvaluationReport | None:
     )
 
 
+def reports_closed_since(conn: Connection, since: datetime) -> list[tuple[str, str, datetime]]:
+    """(lot id, report id, completed at) of the reports with candidates closed at or after `since`: the lots whose
+    candidate publicity falls due (条例54)."""
+    query = select(evaluation_reports.c.lot_id, evaluation_reports.c.id, evaluation_reports.c.completed_at).where(
+        evaluation_reports.c.state == "closed",
+        evaluation_reports.c.all_rejected.is_(False),
+        evaluation_reports.c.completed_at >= since,
+    )
+    return [(row.lot_id, row.id, row.completed_at) for row in conn.execute(query)]
+
+
 def candidate_from_json(item: dict) -> Candidate:
     def dec(key: str) -> Decimal | None:
         return None if item.get(key) is None else Decimal(item[key])

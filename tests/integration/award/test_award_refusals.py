@@ -14,7 +14,7 @@ from zhaocai.award.model.publicity import CandidateInput
 from zhaocai.award.publicity import do_answer_result_objection, do_raise_result_objection
 from zhaocai.award.queries import award_outcome
 from zhaocai.award.repository import award_of_lot, bond_interest_of
-from zhaocai.award.tracking import do_check_award_duties
+from zhaocai.award.tracking import do_check_award_duties, duties_due
 from zhaocai.core.actor import SYSTEM
 from zhaocai.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
 
@@ -237,3 +237,22 @@ def test_a_state_controlled_project_awards_the_first_ranked_unless_it_cannot(wor
     assert (error.code, error.citation) == ("first_ranked_required", "条例55")
     steps.decide(2, [PassedOver(first, PassOverReason.NO_PERFORMANCE_BOND, "未按招标文件提交履约保证金")])
     assert world.read(award_of_lot, world.lot).winner_rank == 2
+
+
+def test_a_publicity_never_published_is_flagged_once_when_its_time_is_up(world):
+    world.build()  # the report is closed; nobody publishes the candidates
+    with world.uow() as uow:
+        assert not duties_due(uow.conn, world.clock.now())
+    world.clock.advance(days=1)
+    assert do_check_award_duties(uow=world.uow(), actor=SYSTEM) == 0  # still within the 3 days (条例54)
+    world.clock.advance(days=5)
+    with world.uow() as uow:
+        assert duties_due(uow.conn, world.clock.now())  # the job will run the audited check
+    assert do_check_award_duties(uow=world.uow(), actor=SYSTEM) == 1
+    kinds = [m["payload"]["EXCEPTION_TYPE"] for m in world.outbox("EXCEPTION_REPORT")]
+    assert kinds == ["candidate_publicity_overdue"]
+    assert any(subject.startswith("逾期") for subject, _ in world.inbox(world.tenderer.actor))
+    assert do_check_award_duties(uow=world.uow(), actor=SYSTEM) == 0  # flagged once
+    Steps(world).publish()  # a late publicity is still accepted, and recorded as late
+    kinds = [m["payload"]["EXCEPTION_TYPE"] for m in world.outbox("EXCEPTION_REPORT")]
+    assert kinds == ["candidate_publicity_overdue", "candidate_publicity_late"]

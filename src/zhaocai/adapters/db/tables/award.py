@@ -39,6 +39,16 @@ award_publicities = Table(
     UniqueConstraint("lot_id", "report_id", name="uq_award_publicities_lot_report"),
 )
 
+# A closed report whose candidate publicity was not published in time (条例54, tracked): flagged once.
+award_publicity_overdue = Table(
+    "award_publicity_overdue",
+    metadata,
+    Column("report_id", String(26), primary_key=True),
+    Column("lot_id", String(26), ForeignKey("tender_lots.id"), nullable=False, index=True),
+    Column("due_at", UTCDateTime(), nullable=False),
+    Column("flagged_at", UTCDateTime(), nullable=False),
+)
+
 # Objections (异议) to the result raised during the publicity (条例54): answered within the tracked period; a pending
 # one suspends the award.
 award_objections = Table(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 09:01:05.132386
+Create Date: 2026-11-21 09:43:17.455480
 """
 
 import sqlalchemy as sa
@@ -840,6 +840,20 @@ def upgrade() -> None:
     with op.batch_alter_table("award_publicities", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_award_publicities_lot_id"), ["lot_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_award_publicities_tender_id"), ["tender_id"], unique=False)
+
+    op.create_table(
+        "award_publicity_overdue",
+        sa.Column("report_id", sa.String(length=26), nullable=False),
+        sa.Column("lot_id", sa.String(length=26), nullable=False),
+        sa.Column("due_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("flagged_at", zhaocai.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["lot_id"], ["tender_lots.id"], name=op.f("fk_award_publicity_overdue_lot_id_tender_lots")
+        ),
+        sa.PrimaryKeyConstraint("report_id", name=op.f("pk_award_publicity_overdue")),
+    )
+    with op.batch_alter_table("award_publicity_overdue", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_award_publicity_overdue_lot_id"), ["lot_id"], unique=False)
 
     op.create_table(
         "bids",
@@ -1717,6 +1731,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_bids_bidder_org_id"))
 
     op.drop_table("bids")
+    with op.batch_alter_table("award_publicity_overdue", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_award_publicity_overdue_lot_id"))
+
+    op.drop_table("award_publicity_overdue")
     with op.batch_alter_table("award_publicities", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_award_publicities_tender_id"))
         batch_op.drop_index(batch_op.f("ix_award_publicities_lot_id"))
