@@ -124,6 +124,15 @@ class Party:
         return self.world.client.get(url, headers=self.headers)
 
 
+@dataclass(frozen=True)
+class ExpertUser:
+    actor: Actor
+    headers: dict[str, str]
+    signing_key: Any
+    certificate_pem: bytes
+    fingerprint: str
+
+
 @dataclass
 class World:
     container: Container
@@ -199,13 +208,16 @@ class World:
 
     def staff(self, username: str, role: str) -> dict[str, str]:
         """Platform staff with an API token (the token carries the user's roles)."""
+        return self._token_headers(self._user(username, username, role))
+
+    def _user(self, username: str, display_name: str, role: str) -> Actor:
         created = do_create_user(
             uow=self.container.uow(),
             actor=SYSTEM,
             env=identity_env(self.container),
             org_id=None,
             username=username,
-            display_name=username,
+            display_name=display_name,
             email=f"{username}@example.com",
             roles=frozenset({role}),
             password="Correct-Horse-7",
@@ -214,8 +226,29 @@ class World:
             user = identity_repository.get_user(conn, created.user_id)
         from zhaocai.identity.sessions import actor_for
 
-        actor = actor_for(user, ip="127.0.0.1", auth_method="password")  # type: ignore[arg-type]
-        return self._token_headers(actor)
+        return actor_for(user, ip="127.0.0.1", auth_method="password")  # type: ignore[arg-type]
+
+    def expert_user(self, username: str, display_name: str) -> ExpertUser:
+        """A user with the role expert and a signing certificate of the tender suite's CA, registered by proving
+        possession of its key (as an expert does before signing reports)."""
+        from zhaocai.identity.certificates import do_issue_certificate_challenge, do_register_certificate
+
+        actor = self._user(username, display_name, "expert")
+        issued = self.pki.cas[self.suite][0].issue(subject=f"CN={display_name},O=评标专家,C=CN", usage="sign")
+        assert issued.private_key_pem is not None
+        key = keys.load_private_key(pem_blocks(issued.private_key_pem)[0][1])
+        env = identity_env(self.container)
+        challenge = do_issue_certificate_challenge(uow=self.container.uow(), actor=actor, env=env)
+        registered = do_register_certificate(
+            uow=self.container.uow(),
+            actor=actor,
+            env=env,
+            challenge_id=challenge.challenge_id,
+            certificate=issued.certificate_pem,
+            signature=key.sign(challenge.message),
+        )
+        headers = self._token_headers(actor)
+        return ExpertUser(actor, headers, key, issued.certificate_pem, registered.facts.fingerprint_sha256)
 
     def tenderer_headers(self) -> dict[str, str]:
         return self._token_headers(self.tenderer)

@@ -6,29 +6,21 @@ tender's suite registered to its account (so that it can sign the report)."""
 from __future__ import annotations
 
 import base64
-import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from bidding_world import Party, World, _der
+from bidding_world import Party, World
 from opening_world import Opening
 from sqlalchemy import select
 
 from zhaocai.adapters.db.tables.audit import audit_entries
 from zhaocai.core.actor import SYSTEM, Actor
-from zhaocai.crypto import keys
-from zhaocai.crypto.certs.pem import pem_blocks
 from zhaocai.experts.draws import do_commit_contribution, do_fix_committee, do_request_draw, do_reveal_contribution
 from zhaocai.experts.pool import do_register_expert
 from zhaocai.experts.queries import committee_for
 from zhaocai.experts.selection import commitment_of
-from zhaocai.identity import repository as identity_repository
-from zhaocai.identity.certificates import do_issue_certificate_challenge, do_register_certificate
-from zhaocai.identity.env import identity_env
-from zhaocai.identity.sessions import actor_for
-from zhaocai.identity.users import do_create_user
 from zhaocai.tendering.scenario import OpenedTender
 
 COMPREHENSIVE = {
@@ -154,40 +146,13 @@ class EvaluationWorld:
         return self.count
 
     def expert(self, suite: str) -> Expert:
-        container = self.world.container
-        env = identity_env(container)
+        assert suite == self.world.suite, "experts sign with a certificate of the tender's suite"
         name = f"expert{self._next()}"
-        created = do_create_user(
-            uow=container.uow(),
-            actor=SYSTEM,
-            env=env,
-            org_id=None,
-            username=name,
-            display_name=f"专家{name}",
-            email=f"{name}@example.com",
-            roles=frozenset({"expert"}),
-            password="Correct-Horse-7",
-        )
-        with container.engine.connect() as conn:
-            user = identity_repository.get_user(conn, created.user_id)
-        actor = actor_for(user, ip="127.0.0.1", auth_method="password")  # type: ignore[arg-type]
-        issued = self.world.pki.cas[suite][0].issue(subject=f"CN={name},O=评标专家,C=CN", usage="sign")
-        assert issued.private_key_pem
-        key = keys.load_private_key(_der(issued.private_key_pem))
-        challenge = do_issue_certificate_challenge(uow=container.uow(), actor=actor, env=env)
-        do_register_certificate(
-            uow=container.uow(),
-            actor=actor,
-            env=env,
-            challenge_id=challenge.challenge_id,
-            certificate=issued.certificate_pem,
-            signature=key.sign(challenge.message),
-        )
-        fingerprint = hashlib.sha256(pem_blocks(issued.certificate_pem)[0][1]).hexdigest()
+        made = self.world.expert_user(name, f"专家{name}")
         record = do_register_expert(
-            uow=container.uow(),
+            uow=self.world.container.uow(),
             actor=SYSTEM,
-            user_id=user.id,
+            user_id=made.actor.user_id,
             name=f"专家{name}",
             specialties=["A010101"],
             region_code="110108",
@@ -196,11 +161,12 @@ class EvaluationWorld:
             title="教授级高级工程师",
             senior_title=True,
             years_experience=12,
-            certificate_fingerprint=fingerprint,
+            certificate_fingerprint=made.fingerprint,
         )
-        headers = self.world._token_headers(actor)
-        expert = Expert(user.id, actor, headers, key, issued.certificate_pem, expert_id=record.id)
-        self.pool[user.id] = expert
+        user_id = made.actor.user_id
+        assert user_id is not None
+        expert = Expert(user_id, made.actor, made.headers, made.signing_key, made.certificate_pem, expert_id=record.id)
+        self.pool[user_id] = expert
         return expert
 
     def committee(self, lot: Lot, size: int = 5, reserves: int = 0) -> list[Expert]:

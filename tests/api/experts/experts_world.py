@@ -15,15 +15,9 @@ from sqlalchemy import select
 from zhaocai.adapters.db.tables.audit import audit_entries
 from zhaocai.core.actor import SYSTEM, Actor
 from zhaocai.core.clock import SHANGHAI
-from zhaocai.crypto import keys
-from zhaocai.crypto.certs.pem import pem_blocks
 from zhaocai.experts.pool import do_register_expert
 from zhaocai.experts.selection import commitment_of
 from zhaocai.identity import repository as identity
-from zhaocai.identity.certificates import do_issue_certificate_challenge, do_register_certificate
-from zhaocai.identity.env import identity_env
-from zhaocai.identity.sessions import actor_for
-from zhaocai.identity.users import do_create_user
 from zhaocai.tendering.scenario import OpenedTender
 from zhaocai.tendering.scheduler import do_process_due_tenders
 
@@ -71,28 +65,12 @@ class Draws:
         **flags: Any,
     ) -> Expert:
         self._count += 1
-        username = f"expert{self._count}"
-        container = self.world.container
-        env = identity_env(container)
-        created = do_create_user(
-            uow=container.uow(),
-            actor=SYSTEM,
-            env=env,
-            org_id=None,
-            username=username,
-            display_name=f"专家{self._count}",
-            email=f"{username}@example.com",
-            roles=frozenset({"expert"}),
-            password="Correct-Horse-7",
-        )
-        with container.engine.connect() as conn:
-            user = identity.get_user(conn, created.user_id)
-        actor = actor_for(user, ip="127.0.0.1", auth_method="password")  # type: ignore[arg-type]
-        fingerprint = self._certificate(actor)
+        made = self.world.expert_user(f"expert{self._count}", f"专家{self._count}")
+        actor, fingerprint = made.actor, made.fingerprint
         record = do_register_expert(
-            uow=container.uow(),
+            uow=self.world.container.uow(),
             actor=SYSTEM,
-            user_id=created.user_id,
+            user_id=actor.user_id,
             name=f"专家{self._count}",
             specialties=list(specialties),
             region_code=region,
@@ -104,28 +82,9 @@ class Draws:
             certificate_fingerprint=fingerprint,
             **flags,
         )
-        expert = Expert(record.id, created.user_id, actor, self.world._token_headers(actor))
+        expert = Expert(record.id, record.user_id, actor, made.headers)
         self.experts.append(expert)
         return expert
-
-    def _certificate(self, actor: Actor) -> str:
-        """A signing certificate issued by a trusted CA, registered by the expert proving possession of its key."""
-        suite = self.world.suite
-        issued = self.world.pki.cas[suite][0].issue(subject=f"CN=评标专家{self._count},C=CN", usage="sign")
-        container = self.world.container
-        env = identity_env(container)
-        challenge = do_issue_certificate_challenge(uow=container.uow(), actor=actor, env=env)
-        assert issued.private_key_pem is not None
-        key = keys.load_private_key(pem_blocks(issued.private_key_pem)[0][1])
-        registered = do_register_certificate(
-            uow=container.uow(),
-            actor=actor,
-            env=env,
-            challenge_id=challenge.challenge_id,
-            certificate=issued.certificate_pem,
-            signature=key.sign(challenge.message),
-        )
-        return registered.facts.fingerprint_sha256
 
     def pool(self, count: int, **options: Any) -> list[Expert]:
         return [self.expert(**options) for _ in range(count)]
