@@ -19,8 +19,9 @@ from zhaocai.demo.walkthrough import Walkthrough
 
 def test_the_demo_tender_runs_from_notice_to_a_verified_archive(tmp_path):
     port = free_loopback_port()
-    # ×100,000: the 21-day tender passes in about 20 s, while the bidders' sealing (a few sandbox days) fits in it
-    container, logins = prepare(sandbox_settings(tmp_path / "sandbox", port=port, factor=100_000))
+    # ×50,000: the 21-day tender passes in about 40 s, and the bidders' sealing (a few sandbox days) and their key
+    # hand-over at the opening (a window of at most 3 days: ~5 s) fit in with room for a loaded machine
+    container, logins = prepare(sandbox_settings(tmp_path / "sandbox", port=port, factor=50_000))
     assert {"tenderer", "bidder-a", "bidder-b", "bidder-c"} <= set(logins)
     platform = Platform(container, port).start()
     try:

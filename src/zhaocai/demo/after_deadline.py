@@ -28,6 +28,8 @@ from zhaocai.demo.seed import EXPERTS
 from zhaocai.evaluation.checklist import items_for
 from zhaocai.experts.selection import commitment_of
 from zhaocai.experts.transcript import verify as verify_transcript
+from zhaocai.rules import packaged_rules
+from zhaocai.rules.periods import period_end
 
 if TYPE_CHECKING:
     from zhaocai.demo.walkthrough import Walkthrough
@@ -194,9 +196,12 @@ class AfterDeadline:
         return report  # type: ignore[no-any-return]
 
     def award(self, tenderer: dict[str, str], lot_id: str, report: dict[str, Any]) -> str:
-        # 条例54: at least 3 whole days, counted from the day after publication
-        last_day = self.walk.container.clock.now().astimezone(SHANGHAI).date() + timedelta(days=4)
-        ends_at = datetime.combine(last_day, dt_time(9), tzinfo=SHANGHAI)
+        # 条例54: at least 3 days from the day after publication, rolled over a weekend or holiday (民法典203); 9:00 of
+        # the day after the earliest end, in case the request reaches the platform a sandbox day later
+        now = self.walk.container.clock.now()
+        rule = packaged_rules().get("candidate_publicity_min_days", now.astimezone(SHANGHAI).date())
+        earliest = period_end(now + timedelta(days=1), rule)
+        ends_at = datetime.combine(earliest.astimezone(SHANGHAI).date(), dt_time(9), tzinfo=SHANGHAI)
         self.check(
             self.http.post(
                 f"/api/v1/lots/{lot_id}/publicity",
