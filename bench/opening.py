@@ -348,6 +348,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.count < 3 or args.size < 1:
         parser.error("at least 3 bids (条例44) of at least 1 MB")
+    args.dir.mkdir(parents=True, exist_ok=True)
     free = shutil.disk_usage(args.dir).free
     needed = args.count * args.size * MB * DISK_FACTOR
     if needed > free * 0.8:
