@@ -56,6 +56,7 @@ class Bid:
     actor: Any
     lot_id: str
     envelope_key: str
+    header_hash: str  # as the receipt acknowledged it
     encryption_key: bytes
 
 
@@ -184,7 +185,7 @@ def prepare(workdir: Path, suite: str, database_url: str | None, count: int, siz
                 receipt = submit_bid(container, actor, lot_id, chunks())
                 envelope.unlink()
                 private = pem_blocks(encrypter.private_key_pem or b"")[0][1]
-                bids.append(Bid(actor, lot_id, receipt.body["envelope_sha256"], private))
+                bids.append(Bid(actor, lot_id, receipt.body["envelope_sha256"], receipt.body["header_hash"], private))
                 progress.advance(task)
     clock.set(max(t.bid_deadline for t in opened))
     return container, bids
@@ -195,7 +196,10 @@ def opening_keys(container: Any, bids: list[Bid]) -> list[dict[str, bytes]]:
     from zhaocai.bidder.unwrap import unwrap_keys
     from zhaocai.opening.decrypt import stored_header
 
-    return [unwrap_keys(stored_header(container.blobs, bid.envelope_key), bid.encryption_key) for bid in bids]
+    return [
+        unwrap_keys(stored_header(container.blobs, bid.envelope_key, bid.header_hash), bid.encryption_key)
+        for bid in bids
+    ]
 
 
 def open_one(container: Any, bid: Bid, keys: dict[str, bytes]) -> float:
@@ -230,7 +234,7 @@ def raw_plan(container: Any, bid: Bid, keys: dict[str, bytes]) -> tuple[Any, ...
     from zhaocai.sealing.derive import chunk_associated_data
     from zhaocai.sealing.opening import section_context
 
-    header = stored_header(container.blobs, bid.envelope_key)
+    header = stored_header(container.blobs, bid.envelope_key, bid.header_hash)
     entry = header.section("whole")
     ad = chunk_associated_data(section_context(header, entry))
     path = container.blobs.path_for(bid.envelope_key)
