@@ -16,6 +16,7 @@ from zhaocai.adapters.db.tables.archive import archive_packages
 from zhaocai.adapters.db.tables.tendering import tenders
 from zhaocai.core.actor import SYSTEM
 from zhaocai.core.errors import DomainError
+from zhaocai.tendering.ending import lot_failed
 from zhaocai.tendering.model import State
 from zhaocai.tendering.queries import tender_lot_ids
 
@@ -25,13 +26,8 @@ ENDED = (State.FAILED, State.CANCELLED, State.RE_TENDERED)
 
 def lot_concluded(conn: Connection, lot_id: str) -> bool:
     from zhaocai.award.queries import award_outcome
-    from zhaocai.evaluation.queries import final_report
-    from zhaocai.opening.queries import opening_status
 
-    if opening_status(conn, lot_id).state == "failed":
-        return True
-    report = final_report(conn, lot_id)
-    if report is not None and report.all_rejected:
+    if lot_failed(conn, lot_id):
         return True
     outcome = award_outcome(conn, lot_id)
     return outcome is not None and outcome.contract_signed_at is not None

@@ -669,7 +669,8 @@ def cancel_tender(
 
 @router.post(
     "/tenders/{tender_id}/fail",
-    summary="Declare the tender failed (流标) after the deadline with fewer than 3 bids (条例44)",
+    summary="Declare the tender failed (流标): fewer than 3 bids at the deadline (条例44), or every lot failed or "
+    "had all its bids rejected (评标规定27)",
     responses=_errors(401, 403, 404, 409, 422),
 )
 def fail_tender(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import Connection
+
 from zhaocai.adapters.db.uow import UnitOfWork
 from zhaocai.core.actor import Actor
 from zhaocai.core.ids import new_id
@@ -64,18 +66,19 @@ def bidders_at_deadline(uow: UnitOfWork, tender: TenderProject, lot_ids: list[st
     return max((bid_count_after_deadline(uow.conn, lot_id, deadline) for lot_id in lot_ids), default=0)
 
 
-def every_lot_failed(uow: UnitOfWork, lot_ids: list[str]) -> bool:
-    """Every lot failed at its opening (流标, 条例44) or had every bid rejected by its committee (评标规定27)."""
+def lot_failed(conn: Connection, lot_id: str) -> bool:
+    """The lot failed at its opening (流标, 条例44) or had every bid rejected by its committee (评标规定27)."""
     from zhaocai.evaluation.queries import final_report  # lazily: tendering does not depend on later stages
     from zhaocai.opening.queries import opening_status
 
-    def failed(lot_id: str) -> bool:
-        if opening_status(uow.conn, lot_id).state == "failed":
-            return True
-        report = final_report(uow.conn, lot_id)
-        return report is not None and report.all_rejected
+    if opening_status(conn, lot_id).state == "failed":
+        return True
+    report = final_report(conn, lot_id)
+    return report is not None and report.all_rejected
 
-    return bool(lot_ids) and all(failed(lot_id) for lot_id in lot_ids)
+
+def every_lot_failed(uow: UnitOfWork, lot_ids: list[str]) -> bool:
+    return bool(lot_ids) and all(lot_failed(uow.conn, lot_id) for lot_id in lot_ids)
 
 
 @use_case("tendering.declare_failed", object_type="tender")
