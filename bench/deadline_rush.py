@@ -36,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from cputime import CpuSample
 from rich.console import Console
 from rich.table import Table
 
@@ -199,7 +200,7 @@ def server(app: str, env: dict[str, str], workers: int):  # type: ignore[no-unty
                 httpx.get(f"{base}/", timeout=1)
                 break
             time.sleep(0.1)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(30)
@@ -213,6 +214,7 @@ class Burst:
     bodies: list[tuple[Path, dict]] = field(default_factory=list)
     sent: int = 0
     wall: float = 0.0
+    cpu: CpuSample | None = None
 
     @property
     def accepted(self) -> int:
@@ -262,8 +264,11 @@ async def _burst(url: str, bids: list[tuple[str, Path]]) -> Burst:
     return burst
 
 
-def burst(url: str, bids: list[tuple[str, Path]]) -> Burst:
-    return asyncio.run(_burst(url, bids))
+def burst(url: str, bids: list[tuple[str, Path]], server_pid: int) -> Burst:
+    before = CpuSample.take(server_pid)
+    result = asyncio.run(_burst(url, bids))
+    result.cpu = CpuSample.take(server_pid) - before
+    return result
 
 
 async def _ask_status(base: str, lot_id: str, tokens: list[str]) -> None:
@@ -349,24 +354,35 @@ def run(suite: str, database: str, args: argparse.Namespace, table: Table) -> No
             console.print(
                 f"  prepared in {time.perf_counter() - started:.0f} s; deadline {prepared.deadline.isoformat()}"
             )
-            with server("zhaocai.platforms.asgi:app", prepared.env, args.workers) as base:
-                for _ in range(args.workers * 4):  # unlock the keyring and load the trust store in every worker
+            bids_url = f"/api/v1/lots/{prepared.lot_id}/bids"
+            with server("zhaocai.platforms.asgi:app", prepared.env, args.workers) as (base, pid):
+                for _ in range(args.workers * 4):
+                    # unlock the keyring, load the trust store and let FastAPI build its route table (it does so on
+                    # the first request that walks it) in every worker: a running platform has done all that
                     httpx.get(f"{base}/.well-known/zhaocai-keys.json", timeout=60)
+                    httpx.post(f"{base}{bids_url}", timeout=60)
                 if args.warm_tokens:
                     warm_tokens(base, prepared)
-                rush = burst(f"{base}/api/v1/lots/{prepared.lot_id}/bids", prepared.bids)
+                rush = burst(f"{base}{bids_url}", prepared.bids, pid)
                 verified, lost = verify(prepared, base, rush)
             floor_dir = workdir / "floor"
             floor_dir.mkdir()
-            with server("deadline_rush:floor_app", {"ZHAOCAI_FLOOR_DIR": str(floor_dir)}, args.workers) as base:
-                floor = burst(f"{base}/", prepared.bids)
+            with server("deadline_rush:floor_app", {"ZHAOCAI_FLOOR_DIR": str(floor_dir)}, args.workers) as (base, pid):
+                floor = burst(f"{base}/", prepared.bids, pid)
             raw = raw_fsync_rate(floor_dir, min(args.bidders, 200), int(args.size_mib * MIB))
         finally:
             if database == "postgresql":
                 subprocess.run([REPO / "scripts" / "pg-throwaway", "stop", str(workdir / "pg")], check=False)
     _row(table, suite, database, rush, floor, raw, verified, lost)
+    console.print(
+        f"  CPU ms per bid (server / client / PostgreSQL / whole machine): platform {_cpu(rush)}; floor {_cpu(floor)}"
+    )
     for error in rush.errors[:5]:
         console.print(f"  [red]{error}[/red]")
+
+
+def _cpu(result: Burst) -> str:
+    return result.cpu.per(result.sent) if result.cpu else "-"
 
 
 def _percentile(values: list[float], fraction: float) -> float:
