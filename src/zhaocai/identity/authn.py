@@ -15,7 +15,7 @@ from zhaocai.adapters.db.uow import UnitOfWork
 from zhaocai.core.actor import Actor
 from zhaocai.core.errors import Conflict, DomainError, Forbidden, Locked, NotAuthenticated, NotFound, ValidationFailed
 from zhaocai.identity import repository
-from zhaocai.identity.model import IdentityPolicy, UserStatus, is_expired, session_expiry, token_digest
+from zhaocai.identity.model import IdentityPolicy, User, UserStatus, is_expired, session_expiry, token_digest
 from zhaocai.identity.sessions import actor_for, csrf_token_for
 from zhaocai.usecase import use_case
 
@@ -29,23 +29,22 @@ class Authenticated:
     csrf_token: str | None = None  # what a cookie-authenticated unsafe request must send in X-CSRF-Token
 
 
-def _active_user(uow: UnitOfWork, user_id: str):  # type: ignore[no-untyped-def]
-    user = repository.get_user(uow.conn, user_id)
-    if user is None or user.status is not UserStatus.ACTIVE:
+def _require_active(user: User) -> None:
+    if user.status is not UserStatus.ACTIVE:
         raise NotAuthenticated("this account is disabled", code="account_disabled")
-    return user
 
 
 def authenticate_session(uow: UnitOfWork, token: str, *, ip: str | None, policy: IdentityPolicy) -> Authenticated:
-    row = repository.find_by_token_hash(uow.conn, sessions, token_digest(token))
-    if row is None:
+    found = repository.find_token_holder(uow.conn, sessions, token_digest(token))
+    if found is None:
         raise NotAuthenticated("invalid session: log in again", code="session_invalid")
+    row, user = found
     now = uow.clock.now()
     if row["ended_at"] is not None:
         raise NotAuthenticated("session ended (logged out): log in again", code="session_ended")
     if is_expired(row["expires_at"], now):
         raise NotAuthenticated("session expired: log in again", code="session_expired")
-    user = _active_user(uow, row["user_id"])
+    _require_active(user)
     if now - row["last_seen_at"] >= TOUCH_INTERVAL:
         repository.update_row(
             uow.conn,
@@ -59,15 +58,16 @@ def authenticate_session(uow: UnitOfWork, token: str, *, ip: str | None, policy:
 
 
 def authenticate_api_token(uow: UnitOfWork, token: str, *, ip: str | None) -> Authenticated:
-    row = repository.find_by_token_hash(uow.conn, api_tokens, token_digest(token))
-    if row is None:
+    found = repository.find_token_holder(uow.conn, api_tokens, token_digest(token))
+    if found is None:
         raise NotAuthenticated("invalid API token", code="token_invalid")
+    row, user = found
     now = uow.clock.now()
     if row["revoked_at"] is not None:
         raise NotAuthenticated("token revoked", code="token_revoked")
     if is_expired(row["expires_at"], now):
         raise NotAuthenticated("token expired", code="token_expired")
-    user = _active_user(uow, row["user_id"])
+    _require_active(user)
     if row["last_used_at"] is None or now - row["last_used_at"] >= TOUCH_INTERVAL:
         uow.commit_without_waiting_for_disk()  # a lost last-use time harms no one; a durable commit per bid would
         repository.update_row(uow.conn, api_tokens, row["id"], last_used_at=now)

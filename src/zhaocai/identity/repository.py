@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, delete, func, insert, select, update
 
 from zhaocai.adapters.db.tables.identity import certificates, organisations, sessions, user_roles, users
 from zhaocai.identity.model import Organisation, OrgKind, OrgStatus, Role, User, UserStatus
@@ -63,8 +63,12 @@ def save_organisation_status(conn: Connection, org: Organisation) -> None:
     )
 
 
+# Built once: these run on every authenticated request and twice in every bid.
+_ORGANISATION_BY_ID = select(organisations).where(organisations.c.id == bindparam("org_id"))
+
+
 def get_organisation(conn: Connection, org_id: str) -> Organisation | None:
-    row = conn.execute(select(organisations).where(organisations.c.id == org_id)).first()
+    row = conn.execute(_ORGANISATION_BY_ID, {"org_id": org_id}).first()
     return _org_from_row(row) if row else None
 
 
@@ -74,16 +78,6 @@ def find_organisation_by_credit_code(conn: Connection, credit_code: str) -> Orga
 
 
 # --- users -------------------------------------------------------------------------------------------------------
-
-
-def _roles_of(conn: Connection, user_ids: Iterable[str]) -> dict[str, frozenset[Role]]:
-    ids = list(user_ids)
-    found: dict[str, set[Role]] = {user_id: set() for user_id in ids}
-    if ids:
-        rows = conn.execute(select(user_roles.c.user_id, user_roles.c.role).where(user_roles.c.user_id.in_(ids)))
-        for user_id, role in rows:
-            found[user_id].add(Role(role))
-    return {user_id: frozenset(roles) for user_id, roles in found.items()}
 
 
 def _user_from_row(row: Any, roles: frozenset[Role]) -> User:
@@ -109,28 +103,42 @@ def _user_from_row(row: Any, roles: frozenset[Role]) -> User:
     )
 
 
-def _users(conn: Connection, query: Any) -> list[User]:
-    rows = conn.execute(query).all()
-    roles = _roles_of(conn, (row.id for row in rows))
-    return [_user_from_row(row, roles[row.id]) for row in rows]
+def _with_roles(query: Select) -> Select:
+    """`query` over users, one row per (user, role) — one statement for users and their roles."""
+    return query.add_columns(user_roles.c.role).outerjoin(user_roles, user_roles.c.user_id == users.c.id)
+
+
+def _user_from_rows(rows: list[Any]) -> User:
+    """One user from its rows of a `_with_roles` query (one per role, or one with no role)."""
+    return _user_from_row(rows[0], frozenset(Role(row.role) for row in rows if row.role is not None))
+
+
+def _users(conn: Connection, query: Select, parameters: dict[str, Any] | None = None) -> list[User]:
+    rows: dict[str, list[Any]] = {}  # user id -> its rows, in the query's order
+    for row in conn.execute(query, parameters or {}):
+        rows.setdefault(row.id, []).append(row)
+    return [_user_from_rows(found) for found in rows.values()]
+
+
+_USER_BY_ID = _with_roles(select(users).where(users.c.id == bindparam("user_id")))
 
 
 def get_user(conn: Connection, user_id: str) -> User | None:
-    found = _users(conn, select(users).where(users.c.id == user_id))
+    found = _users(conn, _USER_BY_ID, {"user_id": user_id})
     return found[0] if found else None
 
 
 def find_user_by_username(conn: Connection, username: str) -> User | None:
-    found = _users(conn, select(users).where(users.c.username == username.strip().lower()))
+    found = _users(conn, _with_roles(select(users).where(users.c.username == username.strip().lower())))
     return found[0] if found else None
 
 
 def find_users_by_email(conn: Connection, email: str) -> list[User]:
-    return _users(conn, select(users).where(func.lower(users.c.email) == email.strip().lower()))
+    return _users(conn, _with_roles(select(users).where(func.lower(users.c.email) == email.strip().lower())))
 
 
 def list_users(conn: Connection) -> list[User]:
-    return _users(conn, select(users).order_by(users.c.username))
+    return _users(conn, _with_roles(select(users)).order_by(users.c.username, user_roles.c.role))
 
 
 def insert_user(conn: Connection, user: User, *, granted_by: str | None) -> None:
@@ -177,8 +185,33 @@ def insert_row(conn: Connection, table: Any, **values: Any) -> None:
     conn.execute(insert(table).values(**values))
 
 
-def find_by_token_hash(conn: Connection, table: Any, token_hash: str) -> Any | None:
-    return conn.execute(select(table).where(table.c.token_hash == token_hash)).mappings().first()
+@cache
+def _by_token_hash(table: Table) -> Select:
+    return select(table).where(table.c.token_hash == bindparam("token_hash"))
+
+
+def find_by_token_hash(conn: Connection, table: Table, token_hash: str) -> Any | None:
+    return conn.execute(_by_token_hash(table), {"token_hash": token_hash}).mappings().first()
+
+
+_TOKEN_COLUMN = "token_{}"  # noqa: S105 - a column label, not a secret
+
+
+@cache
+def _holder_by_token_hash(table: Table) -> Select:
+    token_columns = [column.label(_TOKEN_COLUMN.format(column.name)) for column in table.c]
+    query = select(users, *token_columns).join(table, table.c.user_id == users.c.id)
+    return _with_roles(query.where(table.c.token_hash == bindparam("token_hash")))
+
+
+def find_token_holder(conn: Connection, table: Table, token_hash: str) -> tuple[dict[str, Any], User] | None:
+    """The row of a session or API token (by its hash) and the user holding it, in one statement: it runs for every
+    authenticated request."""
+    rows = conn.execute(_holder_by_token_hash(table), {"token_hash": token_hash}).all()
+    if not rows:
+        return None
+    token = {column.name: rows[0]._mapping[_TOKEN_COLUMN.format(column.name)] for column in table.c}
+    return token, _user_from_rows(rows)
 
 
 def get_row(conn: Connection, table: Any, row_id: str) -> Any | None:
