@@ -39,16 +39,17 @@ def bidder_organisation(uow: UnitOfWork, actor: Actor, *, action: str = "bidding
 def check_not_restricted(
     conn: Connection, org: Organisation, at: datetime, *, whose: str = "your organisation"
 ) -> None:
-    from zhaocai.credit.queries import is_platform_affiliate, restriction_for  # credit records: another domain
+    from zhaocai.credit.queries import standing  # credit records: another domain
 
-    if is_platform_affiliate(conn, org.id):
+    found = standing(conn, org.id, at)
+    if found.affiliate:
         raise Forbidden(
             f"{whose} is recorded as this platform's operator or an affiliate of it, and may not bid on this platform",
             field="bidder",
             code="platform_affiliate",
             citation=AFFILIATE_CITATION,
         )
-    restriction = restriction_for(conn, org.id, at)
+    restriction = found.restriction
     if restriction is not None:
         until = f"until {restriction.until.isoformat()}" if restriction.until else "until lifted"
         raise Forbidden(

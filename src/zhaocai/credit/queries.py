@@ -7,10 +7,11 @@ itself; 条例34 pairs are acted on only at the deadline).
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import combinations
 
-from sqlalchemy import Connection, and_, exists, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Connection, String, and_, bindparam, exists, literal, or_, select
 
 from zhaocai.adapters.db.tables.credit import (
     control_relationships,
@@ -32,7 +33,7 @@ from zhaocai.credit.model import (
 )
 from zhaocai.rules.table import local_day
 
-__all__ = ["Restriction", "is_platform_affiliate", "related_pairs", "restriction_for"]
+__all__ = ["Restriction", "Standing", "is_platform_affiliate", "related_pairs", "restriction_for", "standing"]
 
 
 def restriction_from_row(row) -> Restriction:  # type: ignore[no-untyped-def]
@@ -48,24 +49,22 @@ def restriction_from_row(row) -> Restriction:  # type: ignore[no-untyped-def]
     )
 
 
-def restriction_for(conn: Connection, org_id: str, at: datetime) -> Restriction | None:
-    """The debarment, credit restriction or court-defaulter record in force for `org_id` at `at` (days counted in
-    Asia/Shanghai; a record lifted at or before `at` no longer binds). Of several, the longest-lasting."""
-    day = local_day(at)
-    rows = conn.execute(
-        select(credit_restrictions).where(
-            credit_restrictions.c.org_id == org_id,
-            credit_restrictions.c.from_day <= day,
-            or_(credit_restrictions.c.lifted_at.is_(None), credit_restrictions.c.lifted_at > at),
-        )
-    ).all()
-    return most_binding([r for r in map(restriction_from_row, rows) if in_force_on(r, day)])
+@dataclass(frozen=True)
+class Standing:
+    """What the credit records say of one organisation about bidding here."""
+
+    affiliate: bool  # the platform's operator, an affiliate of it, or in a control relationship with the operator
+    restriction: Restriction | None  # the binding debarment, credit restriction or court-defaulter record, if any
 
 
-def is_platform_affiliate(conn: Connection, org_id: str) -> bool:
-    """Whether `org_id` is recorded as this platform's operator or an affiliate of it, or is in a recorded holding or
-    management relationship (either way round) with an organisation recorded as the operator (20号令23). One
-    statement: it runs twice for every bid."""
+_ORG = bindparam("org_id", type_=String)
+_DAY = bindparam("day", type_=credit_restrictions.c.from_day.type)
+_AT = bindparam("at", type_=credit_restrictions.c.lifted_at.type)
+
+
+def _affiliate(org_id: BindParameter) -> ColumnElement[bool]:
+    """`org_id` is recorded as this platform's operator or an affiliate of it, or is in a recorded holding or
+    management relationship (either way round) with an organisation recorded as the operator (20号令23)."""
     active = platform_affiliates.c.removed_at.is_(None)
     direct = select(platform_affiliates.c.id).where(platform_affiliates.c.org_id == org_id, active)
     operators = select(platform_affiliates.c.org_id).where(
@@ -79,7 +78,44 @@ def is_platform_affiliate(conn: Connection, org_id: str) -> bool:
             and_(link.child_org_id == org_id, link.parent_org_id.in_(operators)),
         ),
     )
-    return bool(conn.execute(select(or_(exists(direct), exists(linked)))).scalar())
+    return or_(exists(direct), exists(linked))
+
+
+# Records that may bind on the day (a record lifted at or before the instant no longer binds); `in_force_on` then
+# applies the end day.
+_MAY_BIND = and_(
+    credit_restrictions.c.org_id == _ORG,
+    credit_restrictions.c.from_day <= _DAY,
+    or_(credit_restrictions.c.lifted_at.is_(None), credit_restrictions.c.lifted_at > _AT),
+)
+# Built once, one statement: a bid asks both questions twice (before its upload and in its transaction). The
+# one-row anchor keeps the answer to the first when there is no record.
+_ANCHOR = select(literal(1).label("anchor")).subquery("anchor")
+_STANDING = select(_affiliate(_ORG).label("affiliate"), credit_restrictions).select_from(
+    _ANCHOR.outerjoin(credit_restrictions, _MAY_BIND)
+)
+_AFFILIATE = select(_affiliate(_ORG))
+
+
+def standing(conn: Connection, org_id: str, at: datetime) -> Standing:
+    """The organisation's standing at `at` (days counted in Asia/Shanghai). Of several records in force, the
+    longest-lasting binds."""
+    day = local_day(at)
+    rows = conn.execute(_STANDING, {"org_id": org_id, "day": day, "at": at}).all()
+    restrictions = [restriction_from_row(row) for row in rows if row.id is not None]
+    return Standing(
+        affiliate=bool(rows[0].affiliate),
+        restriction=most_binding([r for r in restrictions if in_force_on(r, day)]),
+    )
+
+
+def restriction_for(conn: Connection, org_id: str, at: datetime) -> Restriction | None:
+    """The debarment, credit restriction or court-defaulter record in force for `org_id` at `at`, if any."""
+    return standing(conn, org_id, at).restriction
+
+
+def is_platform_affiliate(conn: Connection, org_id: str) -> bool:
+    return bool(conn.execute(_AFFILIATE, {"org_id": org_id}).scalar())
 
 
 def related_pairs(conn: Connection, org_ids: Collection[str]) -> list[tuple[str, str, str]]:
