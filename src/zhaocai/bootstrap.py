@@ -52,8 +52,8 @@ class Container:
             )
         return Keyring.open(self.settings.effective_keys_dir, passphrase, clock=self.clock)
 
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self.clock, email_sender=self.email_sender)
+    def uow(self, *, read_only: bool = False) -> UnitOfWork:
+        return UnitOfWork(self.engine, self.clock, email_sender=self.email_sender, read_only=read_only)
 
 
 def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Container:
@@ -61,7 +61,11 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     return Container(
         settings=settings,
         clock=clock or make_clock(settings),
-        engine=make_engine(settings.effective_database_url),
+        engine=make_engine(
+            settings.effective_database_url,
+            pool_size=settings.database_pool_size,
+            pool_overflow=settings.database_pool_overflow,
+        ),
         blobs=blob_store_from_settings(settings),
         email_sender=email_sender_from_settings(settings),
         trusted_proxies=parse_networks(settings.trusted_proxies),

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     # where things live
     data_dir: Path = Path("var")
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite in data_dir")
+    database_pool_size: int = Field(40, ge=1, description="PostgreSQL connections each process keeps open")
+    database_pool_overflow: int = Field(10, ge=0, description="PostgreSQL connections opened beyond the pool at a peak")
     blob_backend: Literal["local", "s3"] = "local"
     blob_dir: Path | None = None
     s3_endpoint_url: str | None = None

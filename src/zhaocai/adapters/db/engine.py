@@ -8,11 +8,14 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 40, pool_overflow: int = 10) -> Engine:
+    """PostgreSQL keeps `pool_size` connections open once made: a connection beyond them (up to `pool_overflow`
+    more) is closed when it comes back, so a pool smaller than a rush's concurrency opens and closes connections —
+    and PostgreSQL starts a cold backend for each — all through the rush."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, echo=echo)
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=20, max_overflow=20)
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_overflow)
 
 
 def _sqlite_engine(url: str, *, echo: bool) -> Engine:
