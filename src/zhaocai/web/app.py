@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 
 from zhaocai.bootstrap import Container
+from zhaocai.core.codes import regions
 from zhaocai.web.errors import ErrorBody, install_error_handlers
 
 ROLE_TITLES = {
@@ -43,6 +44,7 @@ def create_app(container: Container, routers: Iterable[APIRouter]) -> FastAPI:
         responses=COMMON_REFUSALS,
     )
     app.state.container = container
+    regions.preload()  # every credit code a request carries is checked against it
     install_error_handlers(app)
     for router in routers:
         app.include_router(router)

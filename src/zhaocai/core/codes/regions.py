@@ -69,6 +69,11 @@ def _table() -> dict[str, _Entry]:
         return _load()
 
 
+def preload() -> None:
+    """Parse the table now (a server does so at start, rather than in the first requests that validate a code)."""
+    _table()
+
+
 def region_name(code: str) -> str | None:
     """The name of a listed code (in force or former), else None."""
     entry = _table().get(code)
