@@ -14,6 +14,7 @@ import hmac
 from typing import Annotated, NoReturn
 from urllib.parse import urlsplit
 
+import anyio.to_thread
 from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyCookie, HTTPBearer
 
@@ -116,7 +117,7 @@ def current_actor(request: Request, container: ContainerDep, ip: ClientIpDep) ->
 ActorDep = Annotated[Actor, Depends(current_actor)]
 
 
-def require_actor(
+async def require_actor(
     request: Request,
     container: ContainerDep,
     actor: ActorDep,
@@ -127,7 +128,7 @@ def require_actor(
         error = getattr(request.state, "stale_session", None) or NotAuthenticated(
             "authentication required: log in, or send 'Authorization: Bearer <API token>'"
         )
-        _refuse(container, actor, request, error)
+        await anyio.to_thread.run_sync(_refuse, container, actor, request, error)  # the refusal is audited
     return actor
 
 

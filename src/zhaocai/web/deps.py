@@ -1,4 +1,7 @@
-"""FastAPI dependencies shared by every router: the container, a unit of work, the client address."""
+"""FastAPI dependencies shared by every router: the container, a unit of work, the client address.
+
+They do no I/O, so they are coroutines: FastAPI runs a plain function dependency in a worker thread, a hop to
+another thread and back for every request."""
 
 from __future__ import annotations
 
@@ -11,15 +14,15 @@ from zhaocai.bootstrap import Container
 from zhaocai.web.client_ip import client_ip
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
     return request.app.state.container
 
 
-def get_uow(container: Annotated[Container, Depends(get_container)]) -> UnitOfWork:
+async def get_uow(container: Annotated[Container, Depends(get_container)]) -> UnitOfWork:
     return container.uow()
 
 
-def get_client_ip(request: Request, container: Annotated[Container, Depends(get_container)]) -> str | None:
+async def get_client_ip(request: Request, container: Annotated[Container, Depends(get_container)]) -> str | None:
     peer = request.client.host if request.client else None
     return client_ip(peer, request.headers.get("x-forwarded-for"), container.trusted_proxies)
 
