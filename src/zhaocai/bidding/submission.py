@@ -236,7 +236,7 @@ def _preflight(
 ) -> tuple[Organisation, Target] | DomainError:
     """Everything about the bidder and the target that can be checked before the envelope arrives."""
     try:
-        with container.uow() as uow:
+        with container.uow(read_only=True) as uow:
             org = bidder_organisation(uow, actor)
             target = load(uow.conn, target_id)
             now = container.clock.now()

@@ -16,14 +16,20 @@ if TYPE_CHECKING:
 class UnitOfWork:
     """`with uow:` opens a transaction; `uow.commit()` commits it; leaving without commit rolls back.
 
+    A `read_only` unit of work only reads (checks made before a use case, which re-checks in its own transaction);
+    on PostgreSQL it runs without a transaction.
+
     Callbacks registered with `after_commit` run once the commit has succeeded (notifications are sent
     there, never inside the transaction).
     """
 
-    def __init__(self, engine: Engine, clock: Clock, *, email_sender: EmailSender | None = None) -> None:
+    def __init__(
+        self, engine: Engine, clock: Clock, *, email_sender: EmailSender | None = None, read_only: bool = False
+    ) -> None:
         self.engine = engine
         self.clock = clock
         self.email_sender = email_sender
+        self.read_only = read_only
         self._conn: Connection | None = None
         self._after_commit: list[Callable[[], Any]] = []
 
@@ -41,6 +47,9 @@ class UnitOfWork:
         if self._conn is not None:
             raise RuntimeError("unit of work is not re-entrant")
         self._conn = self.engine.connect()
+        if self.read_only and self.dialect == "postgresql":
+            # each read sees the latest committed state; no BEGIN and ROLLBACK round trips around them
+            self._conn = self._conn.execution_options(isolation_level="AUTOCOMMIT")
         self._conn.begin()
         self._after_commit = []
         return self
@@ -56,6 +65,8 @@ class UnitOfWork:
             conn.close()
 
     def commit(self) -> None:
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work commits nothing")
         self.conn.commit()
         callbacks, self._after_commit = self._after_commit, []
         for callback in callbacks:
