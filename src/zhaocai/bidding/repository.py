@@ -7,7 +7,21 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Select, Table, bindparam, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Insert,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 
 from zhaocai.adapters.db.tables.bidding import (
     bid_consortium_members,
@@ -130,20 +144,63 @@ def _head_of(heads: Table, by_tender: bool) -> Select:
     return query.where(heads.c.tender_id == bindparam("tender_id")) if by_tender else query
 
 
+def _key_matches(versions: Table) -> tuple[ColumnElement[bool], ...]:
+    return versions.c.bidder_org_id == bindparam("org_id"), versions.c.idempotency_key == bindparam("key")
+
+
 @cache
 def _version_by_key(versions: Table) -> Select:
-    return select(versions).where(
-        versions.c.bidder_org_id == bindparam("org_id"), versions.c.idempotency_key == bindparam("key")
-    )
+    return select(versions).where(*_key_matches(versions))
 
 
 @cache
 def _nonce_of(versions: Table) -> Select:
+    """A bidder's earlier envelope with this nonce (for an application, `lot_id` is the literal "prequalification": a
+    nonce is random, so only a replayed envelope matches)."""
     return select(versions.c.id).where(
         versions.c.lot_id == bindparam("lot_id"),
         versions.c.bidder_org_id == bindparam("org_id"),
         versions.c.nonce == bindparam("nonce"),
     )
+
+
+@cache
+def _submission_state(ledger: Ledger, by_tender: bool) -> Select:
+    heads = ledger.heads
+    matches = [heads.c.lot_id == bindparam("lot_id"), heads.c.bidder_org_id == bindparam("org_id")]
+    if by_tender:
+        matches.append(heads.c.tender_id == bindparam("tender_id"))
+    nonce_used = exists(_nonce_of(ledger.versions)).label("nonce_used")
+    key_used = exists(select(ledger.versions.c.id).where(*_key_matches(ledger.versions))).label("key_used")
+    anchor = select(literal(1).label("anchor")).subquery("anchor")  # one row, with or without a head
+    return select(heads, nonce_used, key_used).select_from(anchor.outerjoin(heads, and_(*matches)))
+
+
+@dataclass(frozen=True)
+class SubmissionState:
+    """What a new submission is checked against: the bidder's head on the target, if any; whether the envelope's
+    nonce was used before (a replay); whether the request's idempotency key was (a retry)."""
+
+    bid: StoredBid | None
+    nonce_used: bool
+    key_used: bool
+
+
+def submission_state(
+    conn: Connection,
+    lot_id: str,
+    org_id: str,
+    *,
+    nonce: str,
+    idempotency_key: str | None,
+    ledger: Ledger = BIDS,
+    tender_id: str | None = None,
+) -> SubmissionState:
+    """One statement: it runs in every submission's transaction."""
+    parameters = {"lot_id": lot_id, "org_id": org_id, "tender_id": tender_id, "nonce": nonce, "key": idempotency_key}
+    row = conn.execute(_submission_state(ledger, tender_id is not None), parameters).one()
+    bid = _build(StoredBid, row) if row.id is not None else None
+    return SubmissionState(bid, bool(row.nonce_used), bool(row.key_used))
 
 
 # bids
@@ -246,13 +303,6 @@ def version_by_idempotency_key(
 ) -> StoredVersion | None:
     row = conn.execute(_version_by_key(ledger.versions), {"org_id": org_id, "key": key}).first()
     return _build(StoredVersion, row) if row else None
-
-
-def nonce_used(conn: Connection, lot_id: str, org_id: str, nonce: str, *, ledger: Ledger = BIDS) -> bool:
-    """Whether this bidder already submitted an envelope with this nonce (for an application, `lot_id` is the
-    literal "prequalification": a nonce is random, so only a replayed envelope matches)."""
-    query = _nonce_of(ledger.versions)
-    return conn.execute(query, {"lot_id": lot_id, "org_id": org_id, "nonce": nonce}).first() is not None
 
 
 def applications_of_tender(conn: Connection, tender_id: str) -> list[StoredBid]:

@@ -113,18 +113,27 @@ def _accept(
     header = envelope.header
     check_header(header, target, lot_id=target.lot_id, bidder_credit_code=org.credit_code)
     ledger = target.ledger
-    if idempotency_key is not None:
-        earlier = repository.version_by_idempotency_key(uow.conn, org.id, idempotency_key, ledger=ledger)
-        if earlier is not None:
-            return _retry(uow, earlier, envelope.blob.key, target, org)
+    state = repository.submission_state(
+        uow.conn,
+        target.lot_id,
+        org.id,
+        nonce=header.nonce.hex(),
+        idempotency_key=idempotency_key,
+        ledger=ledger,
+        tender_id=target.tender_filter,
+    )
+    if state.key_used:
+        earlier = repository.version_by_idempotency_key(uow.conn, org.id, idempotency_key or "", ledger=ledger)
+        assert earlier is not None  # the same transaction saw it a moment ago
+        return _retry(uow, earlier, envelope.blob.key, target, org)
     target.check_accepting(uow.clock.now())
     target.check_may_submit(org.id)
     check_not_restricted(uow.conn, org, uow.clock.now())
     members = consortium_members(uow.conn, header.bidder, org, uow.clock.now())
     if target.prequalified:
         check_prequalified_parties(uow.conn, target.tender_id, org, members)
-    bid = repository.bid_for(uow.conn, target.lot_id, org.id, ledger=ledger, tender_id=target.tender_filter)
-    if repository.nonce_used(uow.conn, target.lot_id, org.id, header.nonce.hex(), ledger=ledger):
+    bid = state.bid
+    if state.nonce_used:
         raise replayed_nonce()
     check_new_version(header.bid_version, bid.latest_version if bid else None)
     version = _version(uow, actor, bid, target.lot_id, org, envelope, idempotency_key)
