@@ -36,7 +36,7 @@ def _signature_checks(
         if issuer.key_algorithm != keys.SM2:
             return False
         try:
-            keys.load_verifying_key(issuer.spki_der).verify(signature, tbs)
+            issuer.verifying_key.verify(signature, tbs)
         except InvalidSignatureError:
             return False
         return True
@@ -97,6 +97,11 @@ class ParsedCertificate:
     @cached_property
     def fingerprint(self) -> str:
         return sha256_hex(self.der)
+
+    @cached_property
+    def verifying_key(self) -> keys.VerifyingKey:
+        """Loaded once: a CA of the trust store checks every certificate it issued."""
+        return keys.load_verifying_key(self.spki_der)
 
     @cached_property
     def key_algorithm(self) -> str | None:
