@@ -82,8 +82,9 @@ def _algorithm_of(structure: type, der: bytes, what: str) -> str:
     raise UnsupportedKeyError(f"unsupported public key (algorithm {oid}, curve {curve})")
 
 
-def load_verifying_key(spki_der: bytes) -> VerifyingKey:
-    return _classes(spki_algorithm(spki_der))[1].from_spki_der(spki_der)
+def load_verifying_key(spki_der: bytes, *, algorithm: str | None = None) -> VerifyingKey:
+    """`algorithm`, when the caller already read it from the same bytes, spares parsing them again."""
+    return _classes(algorithm or spki_algorithm(spki_der))[1].from_spki_der(spki_der)
 
 
 def key_id(spki_der: bytes) -> str:

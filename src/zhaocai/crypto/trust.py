@@ -200,7 +200,7 @@ class TrustStore:
             issuer=leaf.issuer_text,
             suite=key_suite,
             usage=usage,
-            public_key=keys.load_verifying_key(leaf.spki_der),
+            public_key=leaf.verifying_key,
             not_before=leaf.not_before,
             not_after=leaf.not_after,
             fingerprint=leaf.fingerprint,

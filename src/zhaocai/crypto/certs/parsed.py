@@ -74,11 +74,11 @@ class ParsedCertificate:
     def issuer(self) -> x509.Name:
         return self.x509.issuer
 
-    @property
+    @cached_property
     def subject_text(self) -> str:
         return format_name(self.x509.subject)
 
-    @property
+    @cached_property
     def issuer_text(self) -> str:
         return format_name(self.x509.issuer)
 
@@ -101,7 +101,7 @@ class ParsedCertificate:
     @cached_property
     def verifying_key(self) -> keys.VerifyingKey:
         """Loaded once: a CA of the trust store checks every certificate it issued."""
-        return keys.load_verifying_key(self.spki_der)
+        return keys.load_verifying_key(self.spki_der, algorithm=self.key_algorithm)
 
     @cached_property
     def key_algorithm(self) -> str | None:
