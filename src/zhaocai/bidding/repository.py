@@ -18,11 +18,11 @@ from sqlalchemy import (
     exists,
     func,
     insert,
-    literal,
     select,
     update,
 )
 
+from zhaocai.adapters.db.statements import one_row
 from zhaocai.adapters.db.tables.bidding import (
     bid_consortium_members,
     bid_versions,
@@ -172,8 +172,7 @@ def _submission_state(ledger: Ledger, by_tender: bool) -> Select:
         matches.append(heads.c.tender_id == bindparam("tender_id"))
     nonce_used = exists(_nonce_of(ledger.versions)).label("nonce_used")
     key_used = exists(select(ledger.versions.c.id).where(*_key_matches(ledger.versions))).label("key_used")
-    anchor = select(literal(1).label("anchor")).subquery("anchor")  # one row, with or without a head
-    return select(heads, nonce_used, key_used).select_from(anchor.outerjoin(heads, and_(*matches)))
+    return select(heads, nonce_used, key_used).select_from(one_row().outerjoin(heads, and_(*matches)))
 
 
 @dataclass(frozen=True)

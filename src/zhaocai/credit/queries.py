@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import combinations
 
-from sqlalchemy import BindParameter, ColumnElement, Connection, String, and_, bindparam, exists, literal, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Connection, String, and_, bindparam, exists, or_, select
 
+from zhaocai.adapters.db.statements import one_row
 from zhaocai.adapters.db.tables.credit import (
     control_relationships,
     credit_restrictions,
@@ -88,11 +89,9 @@ _MAY_BIND = and_(
     credit_restrictions.c.from_day <= _DAY,
     or_(credit_restrictions.c.lifted_at.is_(None), credit_restrictions.c.lifted_at > _AT),
 )
-# Built once, one statement: a bid asks both questions twice (before its upload and in its transaction). The
-# one-row anchor keeps the answer to the first when there is no record.
-_ANCHOR = select(literal(1).label("anchor")).subquery("anchor")
+# Built once, one statement: a bid asks both questions twice (before its upload and in its transaction).
 _STANDING = select(_affiliate(_ORG).label("affiliate"), credit_restrictions).select_from(
-    _ANCHOR.outerjoin(credit_restrictions, _MAY_BIND)
+    one_row().outerjoin(credit_restrictions, _MAY_BIND)
 )
 _AFFILIATE = select(_affiliate(_ORG))
 
