@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 
@@ -77,6 +78,20 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             {"error": "http_error", "message": str(error.detail)}, status_code=error.status_code, headers=headers
         )
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, error: DBAPIError) -> JSONResponse:
+        if not error.connection_invalidated:
+            return await unexpected(request, error)
+        # The pool has dropped the connection (the database restarted, or the link broke within a second of its
+        # last use, before any ping); the next request gets a fresh one.
+        log.warning("database connection lost: %s", error.orig)
+        body = {
+            "error": "database_unavailable",
+            "message": "the connection to the database was lost; send the request again (a submission sent again "
+            "with the same Idempotency-Key is not taken twice)",
+        }
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, error: Exception) -> JSONResponse:
