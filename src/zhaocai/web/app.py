@@ -29,7 +29,7 @@ COMMON_REFUSALS: dict[int | str, dict[str, Any]] = {
         404: "no such object (or not visible to the caller)",
         409: "conflicts with the object's current state",
         422: "a field breaks a rule; the body names the field and the rule",
-        503: "the platform cannot do it now (keys locked, no working-day calendar for that year)",
+        503: "the platform cannot do it now (keys locked, no working-day calendar for a year, database link lost)",
     }.items()
 }
 
