@@ -115,21 +115,47 @@ def _remind(uow: UnitOfWork, duty: Duty, now: datetime) -> int:
     return len(rows)
 
 
+def _report_overdue(
+    uow: UnitOfWork,
+    ctx: LotContext,
+    now: datetime,
+    due: datetime,
+    *,
+    kind: str,
+    basis: str,
+    what: str,
+    late: str,
+    items: dict[str, Any],
+) -> None:
+    """Tell supervision (an EXCEPTION_REPORT with `items` and the due time) and the tender side that `what` fell
+    overdue; `late` opens the notice's sentence ("… was due")."""
+    payload = messages.exception(ctx, now, kind=kind, basis=basis, **items, DUE_TIME=messages.moment(due))
+    emit(uow, messages.EXCEPTION_REPORT, payload, object_type="lot", object_id=ctx.lot_id)
+    notify_organisations(
+        uow,
+        _tender_side(ctx),
+        subject=f"逾期 overdue: {what} ({ctx.tender.number} 标段 {ctx.lot.number})",
+        body=f"{late} by {format_moment(due)} (Asia/Shanghai, {basis}). The delay is recorded and reported to the "
+        "supervising department.",
+    )
+
+
 def _flag(uow: UnitOfWork, duty: Duty, now: datetime) -> int:
     rows = _open(uow.conn, duty, duty.flagged, now)
     for row in rows:
         ctx = load_lot(uow.conn, row.lot_id, at=now)
-        due = row._mapping[duty.due]
         repository.change(uow.conn, duty.table, row.id, **{duty.flagged: now})
-        items = duty.items(row) | {"DUE_TIME": messages.moment(due)}
-        payload = messages.exception(ctx, now, kind=duty.kind, basis=duty.basis, **items)
-        emit(uow, messages.EXCEPTION_REPORT, payload, object_type="lot", object_id=ctx.lot_id)
-        notify_organisations(
+        what = duty.what(row)
+        _report_overdue(
             uow,
-            _tender_side(ctx),
-            subject=f"逾期 overdue: {duty.what(row)} ({ctx.tender.number} 标段 {ctx.lot.number})",
-            body=f"{duty.what(row)} was due by {format_moment(due)} (Asia/Shanghai, {duty.basis}). The delay is "
-            "recorded and reported to the supervising department.",
+            ctx,
+            now,
+            row._mapping[duty.due],
+            kind=duty.kind,
+            basis=duty.basis,
+            what=what,
+            late=f"{what} was due",
+            items=duty.items(row),
         )
     return len(rows)
 
@@ -142,11 +168,16 @@ def _unpublished(conn: Connection, now: datetime) -> list[tuple[LotContext, date
     """Closed reports with candidates whose publicity is overdue (条例54) and not yet flagged: (lot, due)."""
     from zhaocai.evaluation.queries import reports_closed_since  # lazily: evaluation is the previous stage
 
-    published = set(conn.execute(select(award_publicities.c.report_id)).scalars())
-    flagged = set(conn.execute(select(award_publicity_overdue.c.report_id)).scalars())
+    closed = reports_closed_since(conn, now - PUBLICITY_LOOKBACK)
+    ids = [report_id for _, report_id, _ in closed]
+    done = {  # published, or already flagged: looked up among these reports only, not every publicity ever made
+        report_id
+        for table in (award_publicities, award_publicity_overdue)
+        for report_id in conn.execute(select(table.c.report_id).where(table.c.report_id.in_(ids))).scalars()
+    }
     found = []
-    for lot_id, report_id, completed_at in reports_closed_since(conn, now - PUBLICITY_LOOKBACK):
-        if report_id in published or report_id in flagged:
+    for lot_id, report_id, completed_at in closed:
+        if report_id in done:
             continue
         ctx = load_lot(conn, lot_id, at=now)
         due = timing(completed_at, now, ctx.governing(START_RULE), calendar=ctx.book.calendar).start_due_at
@@ -161,21 +192,16 @@ def _flag_unpublished(uow: UnitOfWork, now: datetime) -> int:
         repository.add(
             uow.conn, award_publicity_overdue, report_id=ctx.report.id, lot_id=ctx.lot_id, due_at=due, flagged_at=now
         )
-        payload = messages.exception(
+        _report_overdue(
+            uow,
             ctx,
             now,
+            due,
             kind="candidate_publicity_overdue",
             basis=PUBLICITY,
-            REPORT_TIME=messages.moment(ctx.report.completed_at),
-            DUE_TIME=messages.moment(due),
-        )
-        emit(uow, messages.EXCEPTION_REPORT, payload, object_type="lot", object_id=ctx.lot_id)
-        notify_organisations(
-            uow,
-            _tender_side(ctx),
-            subject=f"逾期 overdue: 中标候选人公示 ({ctx.tender.number} 标段 {ctx.lot.number})",
-            body=f"The candidates were due to be published by {format_moment(due)} (Asia/Shanghai, {PUBLICITY}). "
-            "The delay is recorded and reported to the supervising department.",
+            what="中标候选人公示",
+            late="The candidates were due to be published",
+            items={"REPORT_TIME": messages.moment(ctx.report.completed_at)},
         )
     return len(overdue)
 
