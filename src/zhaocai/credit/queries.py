@@ -34,7 +34,7 @@ from zhaocai.credit.model import (
 )
 from zhaocai.rules.table import local_day
 
-__all__ = ["Restriction", "Standing", "is_platform_affiliate", "related_pairs", "restriction_for", "standing"]
+__all__ = ["Restriction", "Standing", "related_pairs", "restriction_for", "standing"]
 
 
 def restriction_from_row(row) -> Restriction:  # type: ignore[no-untyped-def]
@@ -93,7 +93,6 @@ _MAY_BIND = and_(
 _STANDING = select(_affiliate(_ORG).label("affiliate"), credit_restrictions).select_from(
     one_row().outerjoin(credit_restrictions, _MAY_BIND)
 )
-_AFFILIATE = select(_affiliate(_ORG))
 
 
 def standing(conn: Connection, org_id: str, at: datetime) -> Standing:
@@ -111,10 +110,6 @@ def standing(conn: Connection, org_id: str, at: datetime) -> Standing:
 def restriction_for(conn: Connection, org_id: str, at: datetime) -> Restriction | None:
     """The debarment, credit restriction or court-defaulter record in force for `org_id` at `at`, if any."""
     return standing(conn, org_id, at).restriction
-
-
-def is_platform_affiliate(conn: Connection, org_id: str) -> bool:
-    return bool(conn.execute(_AFFILIATE, {"org_id": org_id}).scalar())
 
 
 def related_pairs(conn: Connection, org_ids: Collection[str]) -> list[tuple[str, str, str]]:

@@ -10,7 +10,7 @@ from credit_world import outcomes
 
 from zhaocai.core.errors import Conflict, Forbidden, ValidationFailed
 from zhaocai.credit.model import mask_id_number, normalise_person_name
-from zhaocai.credit.queries import is_platform_affiliate, related_pairs
+from zhaocai.credit.queries import related_pairs, standing
 from zhaocai.credit.service import (
     do_end_control_relationship,
     do_record_control_relationship,
@@ -31,7 +31,7 @@ def _pairs(uow_factory, *org_ids):
 
 def _affiliate(uow_factory, org_id):
     with uow_factory() as uow:
-        return is_platform_affiliate(uow.conn, org_id)
+        return standing(uow.conn, org_id, uow.clock.now()).affiliate
 
 
 def _control(uow_factory, operator, parent, child, relation="holding", share="51"):
